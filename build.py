@@ -1,0 +1,128 @@
+#!/usr/bin/env python3
+"""Build, check, preview or scaffold the site. `python build.py --help` lists the commands.
+
+Exit codes: 0 ok, 1 content problems, 2 usage or configuration problems.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from sitegen.config import load_config
+from sitegen.errors import Problem, SiteError
+from sitegen.pipeline import Options, build_to, load_site
+from sitegen.scaffold import new_article
+
+
+COMMANDS = ("build", "check", "new", "serve")
+
+
+def with_default_command(argv: Sequence[str]) -> list[str]:
+    """`build.py --out x` means `build.py build --out x`: insert "build" when no command is named."""
+    args = list(argv)
+    index = 0
+    while index < len(args) and args[index] in ("--project", "--debug"):
+        index += 2 if args[index] == "--project" else 1
+    if index >= len(args) or args[index] not in (*COMMANDS, "-h", "--help"):
+        args.insert(index, "build")
+    return args
+
+
+def parse_args(argv: Sequence[str]) -> argparse.Namespace:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--project", type=Path, default=argparse.SUPPRESS, help="project folder holding site.yaml (default: .)")
+    common.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help="show Python tracebacks")
+    parser = argparse.ArgumentParser(
+        prog="build.py", parents=[common], description="Static site generator for the massage & immunity guide."
+    )
+    commands = parser.add_subparsers(dest="command")
+
+    def site_options(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--base-url", help='where the site lives: "/repo/" or "https://host/repo/" (overrides site.yaml)')
+        p.add_argument("--drafts", action="store_true", help="include pages with draft: true")
+        p.add_argument("--strict", action="store_true", help="treat warnings as errors")
+
+    b = commands.add_parser("build", parents=[common], help="build the site (the default command)")
+    site_options(b)
+    b.add_argument("--out", type=Path, default=Path("_site"), help="output folder (default: _site)")
+    c = commands.add_parser("check", parents=[common], help="load, render and check everything; write nothing")
+    site_options(c)
+    n = commands.add_parser("new", parents=[common], help="scaffold a new article (as a draft)")
+    n.add_argument("title", help='the article title, e.g. "Skin health"')
+    s = commands.add_parser(
+        "serve", parents=[common], help="build and preview the site in the browser, reloading it after every edit"
+    )
+    s.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1, this machine only)")
+    s.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+    s.add_argument("--drafts", action="store_true", help="include draft pages (shown with a banner)")
+    s.add_argument("--open", action="store_true", help="open the site in the default browser")
+    s.add_argument("--out", type=Path, default=Path("_preview"), help="output folder (default: _preview)")
+    args = parser.parse_args(with_default_command(argv))
+    args.project = getattr(args, "project", Path("."))
+    args.debug = getattr(args, "debug", False)
+    return args
+
+
+def report(problems: Sequence[Problem]) -> None:
+    for problem in sorted(problems):
+        print(problem, file=sys.stderr)
+    errors = sum(p.is_error for p in problems)
+    warnings = len(problems) - errors
+    if problems:
+        print(f"{errors} error(s), {warnings} warning(s)", file=sys.stderr)
+
+
+def run(args: argparse.Namespace) -> int:
+    root = args.project
+    if args.command == "new":
+        config = load_config(root)
+        path = new_article(config.content_dir, args.title, config.required_sections, dt.date.today())
+        print(f"created {path.relative_to(root) if not path.is_absolute() else path} (draft: true until you publish it)")
+        return 0
+    if args.command == "serve":
+        from sitegen.serve import serve
+
+        return serve(root, host=args.host, port=args.port, drafts=args.drafts, out=args.out, open_browser=args.open)
+    config = load_config(root, base_url=args.base_url)
+    options = Options(drafts=args.drafts, strict=args.strict)
+    if args.command == "check":
+        _, problems = load_site(config, options)
+        report(problems)
+        failed = any(p.is_error or options.strict for p in problems)
+        if not failed:
+            print("check passed", file=sys.stderr)
+        return 1 if failed else 0
+    out = args.out if args.out.is_absolute() else Path.cwd() / args.out
+    result = build_to(config, options, out)
+    report(result.warnings)
+    print(f"built {len(result.site.pages)} pages into {args.out}", file=sys.stderr)
+    return 0
+
+
+def main(argv: Sequence[str]) -> int:
+    args = parse_args(argv)
+    logging.basicConfig(level=logging.DEBUG if args.debug else logging.WARNING, format="%(message)s")
+    try:
+        return run(args)
+    except SiteError as exc:
+        report(exc.problems)
+        if args.debug:
+            raise
+        return exc.exit_code
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # noqa: BLE001 - the editor gets one line, not a traceback
+        if args.debug:
+            raise
+        print(f"internal error in the generator: {type(exc).__name__}: {exc} (run with --debug for the traceback)",
+              file=sys.stderr)
+        return 70
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

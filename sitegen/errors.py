@@ -1,0 +1,57 @@
+"""Problems an editor can act on, and the one exception family that carries them."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Problem:
+    """One thing wrong with the input: ``path:line: message``."""
+
+    path: str
+    line: int
+    message: str
+    level: str = "error"  # "error" or "warning"
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        prefix = "" if self.level == "error" else f"{self.level}: "
+        return f"{where}: {prefix}{self.message}"
+
+    @property
+    def is_error(self) -> bool:
+        return self.level == "error"
+
+
+class SiteError(Exception):
+    """The build cannot go on; ``problems`` says why. Exit code 1."""
+
+    exit_code = 1
+
+    def __init__(self, problems: Iterable[Problem]) -> None:
+        self.problems = sorted(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+class ConfigError(SiteError):
+    """Usage or configuration problems (site.yaml, --out, flags). Exit code 2."""
+
+    exit_code = 2
+
+
+def suggest(word: str, choices: Iterable[str]) -> str:
+    """Return ' Did you mean "x"?' for the nearest spelling, or ''."""
+    close = difflib.get_close_matches(word, sorted(choices), n=1, cutoff=0.6)
+    return f' Did you mean "{close[0]}"?' if close else ""
+
+
+def display_path(path: Path, root: Path) -> str:
+    """A path as the editor knows it: relative to the project when possible."""
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return str(path)

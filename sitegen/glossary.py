@@ -1,0 +1,69 @@
+"""The glossary file (content/glossary.yaml) -> Term values."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import Problem
+from .schema import Field, validate
+from .yamlfile import YamlProblem, load_yaml
+
+TERM_FIELDS = (
+    Field("term", "str", required=True, min_len=1, max_len=80, doc="the word or phrase"),
+    Field("aliases", "list", default=[], doc="other forms that should match (plurals, abbreviations)"),
+    Field("definition", "str", required=True, min_len=1, max_len=600, doc="one or two plain sentences"),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    term: str
+    anchor: str  # id of the entry on the glossary page
+    aliases: tuple[str, ...]
+    definition: str
+
+    @property
+    def forms(self) -> tuple[str, ...]:
+        """Every spelling that marks a use of this term, longest first."""
+        return tuple(sorted({self.term, *self.aliases}, key=lambda s: (-len(s), s)))
+
+
+def term_anchor(term: str) -> str:
+    return "term-" + re.sub(r"[^a-z0-9]+", "-", term.lower()).strip("-")
+
+
+def load_glossary(path: Path, display: str) -> tuple[tuple[Term, ...], list[Problem]]:
+    """Read and check the glossary; a spelling may belong to one term only."""
+    if not path.exists():
+        return (), []
+    try:
+        loaded = load_yaml(path.read_text(encoding="utf-8-sig"))
+    except UnicodeDecodeError as exc:
+        return (), [Problem(display, 0, f"is not valid UTF-8: {exc}")]
+    except YamlProblem as exc:
+        return (), [Problem(display, exc.line, exc.message)]
+    if loaded.data is None:
+        return (), []
+    if not isinstance(loaded.data, list):
+        return (), [Problem(display, 1, "must be a list of entries (- term: ..., definition: ...)")]
+    terms: list[Term] = []
+    problems: list[Problem] = []
+    owner: dict[str, str] = {}
+    for item, line in zip(loaded.data, loaded.item_lines, strict=True):
+        if not isinstance(item, dict):
+            problems.append(Problem(display, line, "each entry must be a mapping with term and definition"))
+            continue
+        values, item_problems = validate(item, TERM_FIELDS, path=display, key_lines={}, default_line=line)
+        problems += item_problems
+        if item_problems:
+            continue
+        term = Term(values["term"], term_anchor(values["term"]), tuple(values["aliases"]), values["definition"])
+        for form in term.forms:
+            key = form.lower()
+            if key in owner:
+                problems.append(Problem(display, line, f'"{form}" is already a spelling of "{owner[key]}"'))
+            owner[key] = term.term
+        terms.append(term)
+    return tuple(sorted(terms, key=lambda t: t.term.lower())), problems

@@ -1,0 +1,245 @@
+"""One configured Python-Markdown instance and the tree-processors that make links,
+citations and glossary terms.
+
+Rendering depends only on the Markdown text and the glossary: links to other pages are
+written as ``sglink:<project path>#fragment`` placeholders and glossary links as
+``sgterm:<anchor>``; ``site.py`` resolves both to real URLs after every page is known.
+That keeps a page's rendering cacheable on its own text.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+import xml.etree.ElementTree as etree
+from dataclasses import dataclass
+from urllib.parse import unquote, urlsplit
+
+import markdown
+from markdown.extensions import Extension
+from markdown.inlinepatterns import InlineProcessor
+from markdown.treeprocessors import Treeprocessor
+
+from .glossary import Term
+
+EXTENSIONS = ["toc", "tables", "footnotes", "attr_list", "admonition", "def_list", "abbr", "smarty"]
+EXTENSION_CONFIG = {"toc": {"toc_depth": "2-3"}}
+LINK_PREFIX = "sglink:"
+TERM_PREFIX = "sgterm:"
+CITATION = r"\[(@[^\[\]\n]+)\]"
+CITE_KEY = re.compile(r"^@([A-Za-z0-9][A-Za-z0-9_.:-]*)$")
+NO_TERMS_IN = {"a", "code", "pre", "h1", "h2", "h3", "h4", "h5", "h6", "sup", "abbr", "dfn", "kbd", "script", "style"}
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """An internal link as written: ``kind`` is page, static, anchor or bad."""
+
+    kind: str
+    target: str  # project path ("content/articles/x.md", "static/a.png") or "" for anchors
+    fragment: str
+    raw: str  # the href as the editor wrote it, to find its line
+
+
+@dataclass(frozen=True, slots=True)
+class Rendered:
+    """A page's Markdown turned into HTML, and what it refers to."""
+
+    html: str
+    toc: tuple[tuple[int, str, str], ...]  # (level, id, text) of h2/h3 headings
+    h2_ids: tuple[str, ...]
+    ids: frozenset[str]
+    links: tuple[Link, ...]
+    citations: tuple[str, ...]  # keys in order of first use; number = index + 1
+    bad_citations: tuple[str, ...]  # citation texts that are not "@key; @key"
+    terms: tuple[str, ...]  # glossary anchors marked on this page
+    has_h1: bool
+
+
+def classify_link(href: str, source: str) -> Link | None:
+    """Decide what an href points at; ``source`` is the page's project path. None: external."""
+    parts = urlsplit(href)
+    if parts.scheme or parts.netloc or href.startswith("//"):
+        return None
+    fragment = unquote(parts.fragment)
+    if not parts.path:
+        return Link("anchor", "", fragment, href)
+    path = unquote(parts.path)
+    base = "" if path.startswith("/") else posixpath.dirname(source)
+    target = posixpath.normpath(posixpath.join(base, path.lstrip("/")))
+    if target.startswith("../") or target == "..":
+        return Link("bad", target, fragment, href)
+    if target.startswith("content/") and target.endswith(".md"):
+        return Link("page", target, fragment, href)
+    if target.startswith("static/"):
+        return Link("static", target, fragment, href)
+    return Link("bad", target, fragment, href)
+
+
+class CitationProcessor(InlineProcessor):
+    """``[@a; @b]`` -> superscript numbered links to the page's reference list."""
+
+    def __init__(self, state: RenderState) -> None:
+        super().__init__(CITATION)
+        self.state = state
+
+    def handleMatch(self, m: re.Match[str], data: str) -> tuple[etree.Element, int, int]:  # type: ignore[override]
+        parts = [p.strip() for p in m.group(1).split(";")]
+        keys = [CITE_KEY.match(p) for p in parts]
+        sup = etree.Element("sup", {"class": "cite"})
+        if not all(keys):
+            self.state.bad_citations.append(m.group(0))
+            sup.text = m.group(0)
+            return sup, m.start(0), m.end(0)
+        sup.text = "["
+        for index, match in enumerate(keys):
+            assert match is not None
+            key = match.group(1)
+            if key not in self.state.citations:
+                self.state.citations.append(key)
+            number = self.state.citations.index(key) + 1
+            uses = self.state.citation_uses[key] = self.state.citation_uses.get(key, 0) + 1
+            link = etree.SubElement(
+                sup, "a", {"href": f"#ref-{key}", "id": f"cite-{key}-{uses}", "aria-label": f"source {number}"}
+            )
+            link.text = str(number)
+            link.tail = ", " if index < len(keys) - 1 else "]"
+        return sup, m.start(0), m.end(0)
+
+
+class LinkProcessor(Treeprocessor):
+    """Record internal links and turn them into placeholders resolved by the site."""
+
+    def __init__(self, md: markdown.Markdown, state: RenderState) -> None:
+        super().__init__(md)
+        self.state = state
+
+    def run(self, root: etree.Element) -> None:
+        for element in root.iter():
+            attribute = "href" if element.tag == "a" else "src" if element.tag == "img" else None
+            value = element.get(attribute) if attribute else None
+            if not attribute or value is None or value.startswith(("#ref-", "#cite-", "#fn")):
+                continue
+            link = classify_link(value, self.state.source)
+            if link is None:
+                continue
+            self.state.links.append(link)
+            if link.kind in ("page", "static"):
+                suffix = f"#{link.fragment}" if link.fragment else ""
+                element.set(attribute, f"{LINK_PREFIX}{link.target}{suffix}")
+
+
+class TermProcessor(Treeprocessor):
+    """Link the first use of each glossary term on a page to its glossary entry."""
+
+    def __init__(self, md: markdown.Markdown, state: RenderState, terms: tuple[Term, ...]) -> None:
+        super().__init__(md)
+        self.state = state
+        self.by_form = {form.lower(): term for term in terms for form in term.forms}
+        forms = sorted(self.by_form, key=lambda s: (-len(s), s))
+        alternation = "|".join(re.escape(f) for f in forms)
+        self.pattern = re.compile(rf"(?<![\w-])(?:{alternation})(?![\w-])", re.I) if forms else None
+
+    def run(self, root: etree.Element) -> None:
+        if self.pattern is not None:
+            self._walk(root)
+
+    def _walk(self, element: etree.Element) -> None:
+        if element.tag in NO_TERMS_IN or "admonition-title" in (element.get("class") or ""):
+            return
+        if element.text:
+            element.text, nodes = self._mark(element.text)
+            for offset, node in enumerate(nodes):
+                element.insert(offset, node)
+        for child in list(element):
+            self._walk(child)
+            if child.tail:
+                child.tail, nodes = self._mark(child.tail)
+                position = list(element).index(child) + 1
+                for offset, node in enumerate(nodes):
+                    element.insert(position + offset, node)
+
+    def _mark(self, text: str) -> tuple[str, list[etree.Element]]:
+        """Split ``text`` at first uses of unmarked terms; return leading text and new links."""
+        assert self.pattern is not None
+        nodes: list[etree.Element] = []
+        head, position = text, 0
+        for match in self.pattern.finditer(text):
+            term = self.by_form[match.group(0).lower()]
+            if term.anchor in self.state.terms:
+                continue
+            self.state.terms.append(term.anchor)
+            link = etree.Element("a", {"class": "term", "href": TERM_PREFIX + term.anchor, "title": term.definition})
+            link.text = match.group(0)
+            if nodes:
+                nodes[-1].tail = text[position : match.start()]
+            else:
+                head = text[: match.start()]
+            nodes.append(link)
+            position = match.end()
+        if nodes:
+            nodes[-1].tail = text[position:]
+        return head, nodes
+
+
+class RenderState:
+    """What one page's rendering collects; reset for every page."""
+
+    def __init__(self) -> None:
+        self.source = ""
+        self.links: list[Link] = []
+        self.citations: list[str] = []
+        self.citation_uses: dict[str, int] = {}
+        self.bad_citations: list[str] = []
+        self.terms: list[str] = []
+
+
+class SiteExtension(Extension):
+    def __init__(self, state: RenderState, terms: tuple[Term, ...]) -> None:
+        super().__init__()
+        self.state = state
+        self.terms = terms
+
+    def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 (library API name)
+        md.inlinePatterns.register(CitationProcessor(self.state), "citation", 175)
+        md.treeprocessors.register(LinkProcessor(md, self.state), "site-links", 7)
+        md.treeprocessors.register(TermProcessor(md, self.state, self.terms), "glossary-terms", 6)
+
+
+class Renderer:
+    """A reusable Markdown instance configured for this site."""
+
+    def __init__(self, terms: tuple[Term, ...]) -> None:
+        self.state = RenderState()
+        self.md = markdown.Markdown(
+            extensions=[*EXTENSIONS, SiteExtension(self.state, terms)],
+            extension_configs=EXTENSION_CONFIG,
+            output_format="html",
+        )
+
+    def render(self, body: str, source: str) -> Rendered:
+        """Render one page's Markdown; ``source`` is its project path (content/...)."""
+        self.md.reset()
+        self.state.__init__()  # type: ignore[misc]
+        self.state.source = source
+        html = self.md.convert(body)
+        tokens = _flatten(getattr(self.md, "toc_tokens", []))
+        return Rendered(
+            html=html,
+            toc=tuple((t["level"], t["id"], t["name"]) for t in tokens),
+            h2_ids=tuple(t["id"] for t in tokens if t["level"] == 2),
+            ids=frozenset(re.findall(r'\sid="([^"]+)"', html)),
+            links=tuple(self.state.links),
+            citations=tuple(self.state.citations),
+            bad_citations=tuple(self.state.bad_citations),
+            terms=tuple(self.state.terms),
+            has_h1="<h1" in html,
+        )
+
+
+def _flatten(tokens: list[dict]) -> list[dict]:  # type: ignore[type-arg]
+    out = []
+    for token in tokens:
+        out.append(token)
+        out += _flatten(token.get("children", []))
+    return out

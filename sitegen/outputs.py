@@ -1,0 +1,115 @@
+"""Render every output file of the site from the Site index: pages, generated pages, assets."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from .config import Config
+from .content import Page
+from .diagram import connection_svg
+from .site import Site
+from .templates import render_template
+
+EVIDENCE_LABELS = {
+    "strong": "Strong evidence",
+    "moderate": "Moderate evidence",
+    "limited": "Limited evidence",
+    "mixed": "Mixed evidence",
+    "insufficient": "Insufficient evidence",
+}
+CATEGORY_TITLES = {
+    "research": "Studies of massage",
+    "background": "Background: why each topic matters for immunity (these do not test massage)",
+    "safety": "Safety",
+}
+
+
+def common_context(site: Site, config: Config, page_url: str) -> dict[str, Any]:
+    """What every template gets."""
+    urls = site.urls
+
+    def asset(name: str) -> str:
+        return urls.to(site.assets[f"static/{name}"])
+
+    return {
+        "site": config,
+        "url": urls.to,
+        "page_url": site.url,
+        "asset": asset,
+        "articles": site.articles,
+        "evidence_labels": EVIDENCE_LABELS,
+        "canonical": urls.absolute(page_url),
+        "this_url": page_url,
+        "home_url": urls.page(""),
+        "about": site.by_slug.get("about"),
+    }
+
+
+def render_pages(site: Site, config: Config, env: jinja2.Environment) -> dict[str, bytes]:
+    """Every HTML file of the site, keyed by its path inside the output folder."""
+    files: dict[str, bytes] = {}
+    for page in site.pages:
+        files[page.output_path] = _render(env, _page_template(page), _page_context(site, config, page))
+    generated = {
+        "bibliography/index.html": ("bibliography.html", _bibliography_context(site)),
+        "glossary/index.html": ("glossary.html", _glossary_context(site)),
+        "search/index.html": ("search.html", {}),
+        "404.html": ("404.html", {}),
+    }
+    for path, (template, extra) in generated.items():
+        url = site.urls.to(path.removesuffix("index.html"))
+        files[path] = _render(env, template, {**common_context(site, config, url), **extra})
+    return files
+
+
+def _render(env: jinja2.Environment, template: str, context: dict[str, Any]) -> bytes:
+    return render_template(env, template, context).encode("utf-8")
+
+
+def _page_template(page: Page) -> str:
+    if page.kind == "article":
+        return "article.html"
+    return "home.html" if page.slug == "" else "page.html"
+
+
+def _page_context(site: Site, config: Config, page: Page) -> dict[str, Any]:
+    rendered = site.rendered[page.project_path]
+    previous, following = site.neighbours(page)
+    context = common_context(site, config, site.url(page))
+    context.update(
+        page=page,
+        content=Markup(site.html(page)),
+        toc=rendered.toc if len(rendered.toc) >= config.toc_min_headings else (),
+        previous=previous,
+        next=following,
+        related=site.related(page),
+        backlinks=site.backlinks[page.project_path],
+        references=site.references(page),
+        position=site.articles.index(page) + 1 if page in site.articles else 0,
+    )
+    if page.slug == "":
+        context.update(
+            diagram=connection_svg(site.articles, site.article_edges()),
+            connections=site.article_edges(),
+        )
+    return context
+
+
+def _bibliography_context(site: Site) -> dict[str, Any]:
+    citing = site.citing_pages()
+    groups = []
+    for category, title in CATEGORY_TITLES.items():
+        sources = sorted(
+            (s for s in site.sources.values() if s.category == category),
+            key=lambda s: (s.authors.lower(), s.year or 0, s.id),
+        )
+        groups.append((category, title, [(s, citing.get(s.id, [])) for s in sources]))
+    return {"groups": groups}
+
+
+def _glossary_context(site: Site) -> dict[str, Any]:
+    used = site.term_pages()
+    return {"terms": [(t, used.get(t.anchor, [])) for t in site.terms]}

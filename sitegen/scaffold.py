@@ -1,0 +1,57 @@
+"""`build.py new "Title"`: a new article with every front-matter field as a placeholder."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from pathlib import Path
+
+from .content import EVIDENCE_LEVELS, SLUG, load_pages
+from .errors import ConfigError, Problem
+
+TEMPLATE = """\
+---
+title: "{title}"    # the page title, plain text
+summary: "TODO: one or two plain sentences, at most 200 characters (shown on the home page and in search results)."
+order: {order}    # position among the articles (1, 2, ...); must be unique
+related: []    # slugs of related articles, e.g. [stress, sleep]
+evidence: insufficient    # one of {levels}
+evidence_reason: "TODO: one line saying why this rating."
+key_points:    # 2 to 4 plain-text points shown at the top
+  - "TODO: first key point."
+  - "TODO: second key point."
+reviewed: {today}    # the date you last checked the content against its sources
+draft: true    # set to false when the article is ready to publish
+tags: []    # topic words, e.g. [sleep, cortisol]
+---
+
+{sections}
+"""
+
+
+def slugify(title: str) -> str:
+    ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_title.lower()).strip("-")
+
+
+def new_article(content_dir: Path, title: str, required_sections: tuple[str, ...], today: dt.date) -> Path:
+    """Write content/articles/<slug>.md; refuse to overwrite an existing file."""
+    slug = slugify(title)
+    if not SLUG.match(slug):
+        raise ConfigError([Problem("new", 0, f'cannot make a file name from "{title}"; use letters or digits')])
+    path = content_dir / "articles" / f"{slug}.md"
+    if path.exists():
+        raise ConfigError([Problem(f"content/articles/{slug}.md", 0, "already exists; choose another title")])
+    pages, _ = load_pages(content_dir)
+    order = max((p.order for p in pages if p.kind == "article"), default=0) + 1
+    sections = "\n\n".join(
+        f"## {s.replace('-', ' ').capitalize()}\n\nTODO: write this section. Cite sources as [@id]." for s in required_sections
+    )
+    text = TEMPLATE.format(
+        title=title.replace('"', "'"), order=order, levels=" | ".join(EVIDENCE_LEVELS), today=today.isoformat(), sections=sections
+    )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("x", encoding="utf-8") as handle:
+        handle.write(text)
+    return path

@@ -1,0 +1,135 @@
+"""The Site: every page indexed by source and slug, with links resolved, backlinks,
+related pages, previous/next, and the numbered sources each page cites."""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from .bibliography import Source
+from .content import Page
+from .glossary import Term
+from .markdown import LINK_PREFIX, TERM_PREFIX, Rendered
+from .urls import Urls
+
+PLACEHOLDER = re.compile(rf'(href|src)="((?:{LINK_PREFIX}|{TERM_PREFIX})[^"]*)"')
+
+
+@dataclass(frozen=True, slots=True)
+class Edge:
+    """A link written in one article's text to another article."""
+
+    source: str
+    target: str
+
+
+class Site:
+    """An index over the loaded pages; read-only once made."""
+
+    def __init__(
+        self,
+        pages: list[Page],
+        rendered: Mapping[str, Rendered],
+        sources: Mapping[str, Source],
+        terms: tuple[Term, ...],
+        urls: Urls,
+        assets: Mapping[str, str],
+        drafts: frozenset[str] = frozenset(),
+    ) -> None:
+        self.pages = sorted(pages, key=lambda p: (p.kind != "page" or p.slug != "", p.kind, p.order, p.slug))
+        self.rendered = rendered
+        self.sources = sources
+        self.terms = terms
+        self.urls = urls
+        self.assets = assets  # static path -> output path (fingerprinted names)
+        self.drafts = drafts  # sources left out because they are drafts
+        self.by_source = {p.project_path: p for p in self.pages}
+        self.by_slug = {p.slug: p for p in self.pages}
+        self.articles = [p for p in self.pages if p.kind == "article"]
+        self.edges = self._edges()
+        self.backlinks = self._backlinks()
+
+    # -- navigation -------------------------------------------------------------
+    def url(self, page: Page) -> str:
+        return self.urls.page(page.slug)
+
+    def neighbours(self, page: Page) -> tuple[Page | None, Page | None]:
+        """Previous and next article along ``order``."""
+        if page not in self.articles:
+            return None, None
+        index = self.articles.index(page)
+        previous = self.articles[index - 1] if index > 0 else None
+        following = self.articles[index + 1] if index + 1 < len(self.articles) else None
+        return previous, following
+
+    def related(self, page: Page) -> list[Page]:
+        return [self.by_slug[s] for s in page.related if s in self.by_slug]
+
+    def _edges(self) -> list[Edge]:
+        edges: set[Edge] = set()
+        for page in self.pages:
+            for link in self.rendered[page.project_path].links:
+                target = self.by_source.get(link.target) if link.kind == "page" else None
+                if target is not None and target is not page:
+                    edges.add(Edge(page.project_path, target.project_path))
+        return sorted(edges, key=lambda e: (e.source, e.target))
+
+    def _backlinks(self) -> dict[str, list[Page]]:
+        found: dict[str, list[Page]] = {p.project_path: [] for p in self.pages}
+        for edge in self.edges:
+            found[edge.target].append(self.by_source[edge.source])
+        return found
+
+    def article_edges(self) -> list[tuple[Page, Page]]:
+        """Links between articles, each unordered pair once (for the home-page diagram)."""
+        pairs: set[tuple[str, str]] = set()
+        for edge in self.edges:
+            a, b = self.by_source[edge.source], self.by_source[edge.target]
+            if a.kind == b.kind == "article":
+                pairs.add(tuple(sorted((a.project_path, b.project_path))))  # type: ignore[arg-type]
+        return [(self.by_source[a], self.by_source[b]) for a, b in sorted(pairs)]
+
+    # -- citations --------------------------------------------------------------
+    def references(self, page: Page) -> list[tuple[int, Source]]:
+        """The sources a page cites, numbered in order of first use."""
+        keys = self.rendered[page.project_path].citations
+        return [(n, self.sources[k]) for n, k in enumerate(keys, start=1) if k in self.sources]
+
+    def citing_pages(self) -> dict[str, list[Page]]:
+        """For each source id, the pages that cite it."""
+        found: dict[str, list[Page]] = {}
+        for page in self.pages:
+            for key in self.rendered[page.project_path].citations:
+                found.setdefault(key, []).append(page)
+        return found
+
+    def term_pages(self) -> dict[str, list[Page]]:
+        """For each glossary anchor, the pages on which the term is explained by a link."""
+        found: dict[str, list[Page]] = {}
+        for page in self.pages:
+            for anchor in self.rendered[page.project_path].terms:
+                found.setdefault(anchor, []).append(page)
+        return found
+
+    # -- resolution -------------------------------------------------------------
+    def resolve(self, target: str) -> str | None:
+        """URL for a link placeholder's target, or None when it points nowhere."""
+        if target.startswith(TERM_PREFIX):
+            return self.urls.page("glossary") + "#" + target[len(TERM_PREFIX) :]
+        path, _, fragment = target[len(LINK_PREFIX) :].partition("#")
+        suffix = f"#{fragment}" if fragment else ""
+        if path.startswith("static/"):
+            return self.urls.to(self.assets[path]) + suffix if path in self.assets else None
+        page = self.by_source.get(path)
+        return self.url(page) + suffix if page else None
+
+    def html(self, page: Page) -> str:
+        """The page's rendered Markdown with every placeholder made a real URL."""
+
+        def replace(match: re.Match[str]) -> str:
+            url = self.resolve(html.unescape(match.group(2)))
+            return f'{match.group(1)}="{html.escape(url or "#", quote=True)}"'
+
+        return PLACEHOLDER.sub(replace, self.rendered[page.project_path].html)

@@ -1,0 +1,59 @@
+"""The Jinja environment (autoescape, StrictUndefined) and template errors as problems."""
+
+from __future__ import annotations
+
+import traceback
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from .errors import Problem, SiteError
+
+
+def make_environment(templates_dir: Path) -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(templates_dir),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+
+
+def render_template(env: jinja2.Environment, name: str, context: dict[str, Any]) -> str:
+    """Render one template; any template mistake becomes a SiteError naming file and line."""
+    try:
+        return env.get_template(name).render(context)
+    except jinja2.TemplateSyntaxError as exc:
+        where = _display(exc.filename or name, env)
+        raise SiteError([Problem(where, exc.lineno or 0, f"template syntax error: {exc.message}")]) from None
+    except jinja2.TemplateNotFound as exc:
+        raise SiteError([Problem(f"templates/{exc.name}", 0, "template not found")]) from None
+    except Exception as exc:  # noqa: BLE001 - any error inside a template is the template's problem
+        where, line = _template_frame(exc, env, name)
+        message = str(exc) or type(exc).__name__
+        if isinstance(exc, jinja2.UndefinedError):
+            message = f"{message} (a misspelt variable or attribute?)"
+        raise SiteError([Problem(where, line, f"template error: {message}")]) from exc
+
+
+def _template_frame(exc: BaseException, env: jinja2.Environment, name: str) -> tuple[str, int]:
+    """The innermost traceback frame that is in a template file."""
+    roots = [Path(p).resolve() for p in getattr(env.loader, "searchpath", [])]
+    for frame in reversed(traceback.extract_tb(exc.__traceback__)):
+        path = Path(frame.filename).resolve()
+        if any(path.is_relative_to(root) for root in roots):
+            return _display(frame.filename, env), frame.lineno or 0
+    return f"templates/{name}", 0
+
+
+def _display(filename: str, env: jinja2.Environment) -> str:
+    for root in getattr(env.loader, "searchpath", []):
+        path = Path(filename)
+        try:
+            return "templates/" + path.resolve().relative_to(Path(root).resolve()).as_posix()
+        except ValueError:
+            continue
+    return filename if filename.startswith("templates/") else f"templates/{filename}"

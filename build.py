@@ -15,9 +15,8 @@ from pathlib import Path
 
 from sitegen.config import load_config
 from sitegen.errors import Problem, SiteError
-from sitegen.pipeline import Options, build_to, load_site
+from sitegen.pipeline import Options, build, build_to
 from sitegen.scaffold import new_article
-
 
 COMMANDS = ("build", "check", "new", "serve")
 
@@ -35,7 +34,9 @@ def with_default_command(argv: Sequence[str]) -> list[str]:
 
 def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--project", type=Path, default=argparse.SUPPRESS, help="project folder holding site.yaml (default: .)")
+    common.add_argument(
+        "--project", type=Path, default=argparse.SUPPRESS, help="project folder holding site.yaml (default: .)"
+    )
     common.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help="show Python tracebacks")
     parser = argparse.ArgumentParser(
         prog="build.py", parents=[common], description="Static site generator for the massage & immunity guide."
@@ -43,7 +44,9 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     commands = parser.add_subparsers(dest="command")
 
     def site_options(p: argparse.ArgumentParser) -> None:
-        p.add_argument("--base-url", help='where the site lives: "/repo/" or "https://host/repo/" (overrides site.yaml)')
+        p.add_argument(
+            "--base-url", help='where the site lives: "/repo/" or "https://host/repo/" (overrides site.yaml)'
+        )
         p.add_argument("--drafts", action="store_true", help="include pages with draft: true")
         p.add_argument("--strict", action="store_true", help="treat warnings as errors")
 
@@ -82,7 +85,9 @@ def run(args: argparse.Namespace) -> int:
     if args.command == "new":
         config = load_config(root)
         path = new_article(config.content_dir, args.title, config.required_sections, dt.date.today())
-        print(f"created {path.relative_to(root) if not path.is_absolute() else path} (draft: true until you publish it)")
+        print(
+            f"created {path.relative_to(root) if not path.is_absolute() else path} (draft: true until you publish it)"
+        )
         return 0
     if args.command == "serve":
         from sitegen.serve import serve
@@ -91,12 +96,10 @@ def run(args: argparse.Namespace) -> int:
     config = load_config(root, base_url=args.base_url)
     options = Options(drafts=args.drafts, strict=args.strict)
     if args.command == "check":
-        _, problems = load_site(config, options)
-        report(problems)
-        failed = any(p.is_error or options.strict for p in problems)
-        if not failed:
-            print("check passed", file=sys.stderr)
-        return 1 if failed else 0
+        result = build(config, options)
+        report(result.warnings)
+        print(f"check passed: {len(result.site.pages)} pages, {len(result.files)} files (nothing written)", file=sys.stderr)
+        return 0
     out = args.out if args.out.is_absolute() else Path.cwd() / args.out
     result = build_to(config, options, out)
     report(result.warnings)
@@ -116,11 +119,13 @@ def main(argv: Sequence[str]) -> int:
         return exc.exit_code
     except KeyboardInterrupt:
         return 130
-    except Exception as exc:  # noqa: BLE001 - the editor gets one line, not a traceback
+    except Exception as exc:
         if args.debug:
             raise
-        print(f"internal error in the generator: {type(exc).__name__}: {exc} (run with --debug for the traceback)",
-              file=sys.stderr)
+        print(
+            f"internal error in the generator: {type(exc).__name__}: {exc} (run with --debug for the traceback)",
+            file=sys.stderr,
+        )
         return 70
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import Problem
-from .yamlfile import YamlProblem, load_yaml
+from .yamlfile import YamlError, load_yaml
 
 # Top-level keys of references.yaml and what the entries under them are.
 RESEARCH_TOPICS = ("general", "stress", "circulation", "lymph", "sleep", "inflammation", "hormones", "mind-body")
@@ -78,11 +78,12 @@ def load_bibliography(path: Path, display: str) -> tuple[dict[str, Source], list
         return {}, [Problem(display, 0, "bibliography file not found (site.yaml: bibliography)")]
     except UnicodeDecodeError as exc:
         return {}, [Problem(display, 0, f"is not valid UTF-8: {exc}")]
-    except YamlProblem as exc:
+    except YamlError as exc:
         return {}, [Problem(display, exc.line, exc.message)]
     if not isinstance(loaded.data, dict):
         return {}, [Problem(display, 1, "must be a mapping of topics to lists of sources")]
     lines = _id_lines(text)
+    seen_count: dict[str, int] = {}
     sources: dict[str, Source] = {}
     problems: list[Problem] = []
     for category, topic, entry, _ in _entries(loaded.data, {}):
@@ -90,7 +91,8 @@ def load_bibliography(path: Path, display: str) -> tuple[dict[str, Source], list
             problems.append(Problem(display, loaded.key_lines.get(topic, 1), f'an entry under "{topic}" has no "id"'))
             continue
         source_id = entry["id"]
-        line = lines.get(source_id, 1)
+        occurrence = seen_count[source_id] = seen_count.get(source_id, -1) + 1
+        line = (lines.get(source_id) or [1])[min(occurrence, len(lines.get(source_id) or [1]) - 1)]
         missing = [k for k in ("authors", "title") if not _text(entry, k)]
         if missing:
             problems.append(Problem(display, line, f'source "{source_id}" needs {" and ".join(missing)}'))
@@ -112,7 +114,7 @@ def _field(source: Source, key: str) -> str:
 
 def _merge(source: Source, topic: str, finding: str) -> Source:
     values = {name: getattr(source, name) for name in Source.__slots__}
-    values["findings"] = source.findings + ((topic, finding),)
+    values["findings"] = (*source.findings, (topic, finding))
     return Source(**values)
 
 
@@ -138,12 +140,12 @@ def _make_source(entry: dict[str, Any], category: str, topic: str, line: int) ->
     )
 
 
-def _id_lines(text: str) -> dict[str, int]:
-    """First line of each '- id: x' entry, for problem reports."""
-    lines: dict[str, int] = {}
+def _id_lines(text: str) -> dict[str, list[int]]:
+    """The lines of each '- id: x' entry (an id may appear under several topics), for problem reports."""
+    lines: dict[str, list[int]] = {}
     for number, raw in enumerate(text.split("\n"), start=1):
         stripped = raw.strip()
         if stripped.startswith("- id:") or stripped.startswith("id:"):
             key = stripped.split("id:", 1)[1].strip().strip("'\"")
-            lines.setdefault(key, number)
+            lines.setdefault(key, []).append(number)
     return lines

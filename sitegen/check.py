@@ -46,8 +46,10 @@ def _link_problem(site: Site, page: Page, link: Link) -> Problem | None:
     where = page.project_path
     if link.kind == "bad":
         return Problem(
-            where, line, f'link "{link.raw}" does not point to a Markdown source or a file under static/; '
-            "link to the article's .md file (e.g. stress.md) or to ../../static/<file>"
+            where,
+            line,
+            f'link "{link.raw}" does not point to a Markdown source or a file under static/; '
+            "link to the article's .md file (e.g. stress.md) or to ../../static/<file>",
         )
     if link.kind == "static":
         if link.target in site.assets:
@@ -56,7 +58,9 @@ def _link_problem(site: Site, page: Page, link: Link) -> Problem | None:
         return Problem(where, line, f'link "{link.raw}": file {link.target} does not exist.{hint}')
     target = page if link.kind == "anchor" else site.by_source.get(link.target)
     if target is None and link.target in site.drafts:
-        return Problem(where, line, f'link "{link.raw}": {link.target} is a draft, left out of this build (--drafts includes it)')
+        return Problem(
+            where, line, f'link "{link.raw}": {link.target} is a draft, left out of this build (--drafts includes it)'
+        )
     if target is None:
         return Problem(where, line, f'link "{link.raw}": {link.target} does not exist.{_near_page(site, page, link)}')
     ids = site.rendered[target.project_path].ids
@@ -79,13 +83,17 @@ def _near_page(site: Site, page: Page, link: Link) -> str:
 def check_citations(site: Site, page: Page, config: Config) -> list[Problem]:
     rendered = site.rendered[page.project_path]
     problems = [
-        Problem(page.project_path, page.line_containing(text), f'citation "{text}" must look like [@id] or [@id1; @id2]')
+        Problem(
+            page.project_path, page.line_containing(text), f'citation "{text}" must look like [@id] or [@id1; @id2]'
+        )
         for text in rendered.bad_citations
     ]
     for key in rendered.citations:
         if key not in site.sources:
             hint = suggest(key, site.sources) or f" Sources are the ids in {config.bibliography.name}."
-            problems.append(Problem(page.project_path, page.line_containing(f"@{key}"), f'unknown source "@{key}".{hint}'))
+            problems.append(
+                Problem(page.project_path, page.line_containing(f"@{key}"), f'unknown source "@{key}".{hint}')
+            )
     return problems
 
 
@@ -95,23 +103,37 @@ def check_article(site: Site, page: Page, config: Config) -> list[Problem]:
     where = page.project_path
     problems: list[Problem] = []
     if rendered.has_h1:
-        problems.append(Problem(where, page.line_containing("# "), "use ## for sections: the template writes the title as the only h1"))
+        problems.append(
+            Problem(
+                where, page.line_containing("# "), "use ## for sections: the template writes the title as the only h1"
+            )
+        )
     present = [i for i in rendered.h2_ids if i in config.required_sections]
     missing = [i for i in config.required_sections if i not in rendered.h2_ids]
     for section in missing:
-        problems.append(Problem(where, page.body_line, f'missing the required section "## {_title(section)}" (id {section})'))
+        problems.append(
+            Problem(where, page.body_line, f'missing the required section "## {_title(section)}" (id {section})')
+        )
     if not missing and present != list(config.required_sections):
         order = ", ".join(config.required_sections)
         problems.append(Problem(where, page.body_line, f"required sections are out of order; they go: {order}"))
     research = {k for k in rendered.citations if k in site.sources and site.sources[k].category == "research"}
     if len(research) < config.min_citations:
         problems.append(
-            Problem(where, page.body_line, f"cites {len(research)} research source(s); each article needs at least {config.min_citations}")
+            Problem(
+                where,
+                page.body_line,
+                f"cites {len(research)} research source(s); each article needs at least {config.min_citations}",
+            )
         )
     linked = {e.target for e in site.edges if e.source == where and site.by_source[e.target].kind == "article"}
     if len(linked) < config.min_article_links:
         problems.append(
-            Problem(where, page.body_line, f"links in its text to {len(linked)} other article(s); link to at least {config.min_article_links}")
+            Problem(
+                where,
+                page.body_line,
+                f"links in its text to {len(linked)} other article(s); link to at least {config.min_article_links}",
+            )
         )
     for slug in page.related:
         if slug not in site.by_slug or site.by_slug[slug].kind != "article":
@@ -140,8 +162,12 @@ def _background_misuse(site: Site, page: Page, allowed: str) -> list[Problem]:
             source = site.sources.get(key)
             if source and source.category == "background" and section != allowed:
                 problems.append(
-                    Problem(page.project_path, line_number, f'"@{key}" is a background source (it does not test massage); '
-                            f'cite it only under "## {_title(allowed)}"')
+                    Problem(
+                        page.project_path,
+                        line_number,
+                        f'"@{key}" is a background source (it does not test massage); '
+                        f'cite it only under "## {_title(allowed)}"',
+                    )
                 )
     return problems
 
@@ -155,8 +181,12 @@ def check_wording(page: Page) -> list[Problem]:
             match = pattern.search(unquoted)
             if match:
                 problems.append(
-                    Problem(page.project_path, line_number, f'"{match.group(0)}": we never publish "{name}" unqualified; '
-                            "reword it, or put the claim in double quotes if you are reporting it")
+                    Problem(
+                        page.project_path,
+                        line_number,
+                        f'"{match.group(0)}": we never publish "{name}" unqualified; '
+                        "reword it, or put the claim in double quotes if you are reporting it",
+                    )
                 )
     return problems
 
@@ -179,7 +209,9 @@ def check_orders(site: Site) -> list[Problem]:
         if page.order in seen:
             other = seen[page.order]
             problems.append(
-                Problem(page.project_path, page.line_of("order"), f"order {page.order} is also used by {other.project_path}")
+                Problem(
+                    page.project_path, page.line_of("order"), f"order {page.order} is also used by {other.project_path}"
+                )
             )
         seen[page.order] = page
     return problems

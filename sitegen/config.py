@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 
 from .errors import ConfigError, Problem
 from .schema import Field, validate
-from .yamlfile import YamlProblem, load_yaml
+from .yamlfile import YamlError, load_yaml
 
 SITE_FIELDS: tuple[Field, ...] = (
     Field("title", "str", required=True, min_len=1, max_len=80, doc="the site's name"),
@@ -101,7 +101,7 @@ def load_config(root: Path, base_url: str | None = None) -> Config:
         raise ConfigError([Problem(shown, 0, f"cannot be read: {exc}")]) from None
     try:
         loaded = load_yaml(text)
-    except YamlProblem as exc:
+    except YamlError as exc:
         raise ConfigError([Problem(shown, exc.line, exc.message)]) from None
     if not isinstance(loaded.data, dict):
         raise ConfigError([Problem(shown, 1, "must be a mapping of keys to values (key: value)")])
@@ -117,7 +117,11 @@ def load_config(root: Path, base_url: str | None = None) -> Config:
         split = ("", "/")
     if not _LANG.match(values["language"] or ""):
         problems.append(
-            Problem(shown, loaded.key_lines.get("language", 1), f'language "{values["language"]}" is not a tag like en or en-GB')
+            Problem(
+                shown,
+                loaded.key_lines.get("language", 1),
+                f'language "{values["language"]}" is not a tag like en or en-GB',
+            )
         )
     if problems:
         raise ConfigError(problems)

@@ -10,7 +10,7 @@ from typing import Any
 
 from .errors import Problem
 from .schema import Field, validate
-from .yamlfile import YamlProblem, load_yaml
+from .yamlfile import YamlError, load_yaml
 
 EVIDENCE_LEVELS = ("strong", "moderate", "limited", "mixed", "insufficient")
 MAX_FRONT_MATTER = 16 * 1024  # bytes; more than this is surely a missing closing ---
@@ -27,17 +27,8 @@ _COMMON = (
     Field("slug", "str", default=None, doc="URL name; defaults to the file name"),
     Field("tags", "list", default=[], doc="topic words"),
 )
-ARTICLE_FIELDS: tuple[Field, ...] = _COMMON + (
-    Field("order", "int", required=True, doc="position in the sequence of benefits (1, 2, ...)"),
-    Field("related", "list", default=[], doc="slugs of related articles"),
-    Field("evidence", "str", required=True, choices=EVIDENCE_LEVELS, doc="strength of the evidence"),
-    Field("evidence_reason", "str", required=True, min_len=1, max_len=300, doc="one line: why this rating"),
-    Field("key_points", "list", required=True, min_len=2, max_len=4, doc="2 to 4 key points"),
-    Field("reviewed", "date", required=True, doc="date the content was last checked"),
-)
-PAGE_FIELDS: tuple[Field, ...] = _COMMON + (
-    Field("reviewed", "date", default=None, doc="date the content was last checked"),
-)
+ARTICLE_FIELDS: tuple[Field, ...] = (*_COMMON, Field("order", "int", required=True, doc="position in the sequence of benefits (1, 2, ...)"), Field("related", "list", default=[], doc="slugs of related articles"), Field("evidence", "str", required=True, choices=EVIDENCE_LEVELS, doc="strength of the evidence"), Field("evidence_reason", "str", required=True, min_len=1, max_len=300, doc="one line: why this rating"), Field("key_points", "list", required=True, min_len=2, max_len=4, doc="2 to 4 key points"), Field("reviewed", "date", required=True, doc="date the content was last checked"))
+PAGE_FIELDS: tuple[Field, ...] = (*_COMMON, Field("reviewed", "date", default=None, doc="date the content was last checked"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,7 +99,7 @@ def split_front_matter(text: str) -> tuple[str | None, str, int]:
     for index in range(1, len(lines)):
         if lines[index].rstrip() in ("---", "..."):
             return "\n".join(lines[1:index]) + "\n", "\n".join(lines[index + 1 :]), index + 2
-    raise YamlProblem(1, 'front matter starts with "---" but has no closing "---" line')
+    raise YamlError(1, 'front matter starts with "---" but has no closing "---" line')
 
 
 def parse_page(source: str, kind: str, text: str) -> tuple[Page | None, list[Problem]]:
@@ -116,28 +107,27 @@ def parse_page(source: str, kind: str, text: str) -> tuple[Page | None, list[Pro
     display = f"content/{source}"
     try:
         front, body, body_line = split_front_matter(text)
-    except YamlProblem as exc:
+    except YamlError as exc:
         return None, [Problem(display, exc.line, exc.message)]
     if front is not None and len(front.encode()) > MAX_FRONT_MATTER:
         return None, [Problem(display, 1, f"front matter is larger than {MAX_FRONT_MATTER // 1024} KB")]
-    try:
-        loaded = load_yaml(front) if front is not None else None
-    except YamlProblem as exc:  # front matter starts on the file's second line
-        return None, [Problem(display, exc.line + 1, exc.message)]
+    try:  # front matter starts on the file's second line
+        loaded = load_yaml(front, first_line=2) if front is not None else None
+    except YamlError as exc:
+        return None, [Problem(display, exc.line, exc.message)]
     if loaded is None or loaded.data is None:
         return None, [Problem(display, 1, 'must start with front matter between two "---" lines (title, summary, ...)')]
     if not isinstance(loaded.data, dict):
         return None, [Problem(display, 2, "front matter must be a mapping of keys to values (key: value)")]
     fields = ARTICLE_FIELDS if kind == "article" else PAGE_FIELDS
-    values, problems = validate(loaded.data, fields, path=display, key_lines=loaded.key_lines, base_line=1)
+    values, problems = validate(loaded.data, fields, path=display, key_lines=loaded.key_lines)
     stem = Path(source).stem
     slug = values["slug"] if values["slug"] is not None else ("" if kind == "page" and stem == "index" else stem)
-    slug_line = 1 + loaded.key_lines.get("slug", 0)
+    slug_line = loaded.key_lines.get("slug", 1)
     problems += _slug_problems(display, slug, slug_line, explicit=values["slug"] is not None)
     if problems:
         return None, problems
-    key_lines = {key: line + 1 for key, line in loaded.key_lines.items()}
-    return _make_page(source, kind, slug, values, body, body_line, key_lines), []
+    return _make_page(source, kind, slug, values, body, body_line, loaded.key_lines), []
 
 
 def _slug_problems(display: str, slug: str, line: int, *, explicit: bool) -> list[Problem]:

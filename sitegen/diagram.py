@@ -28,7 +28,9 @@ def layout(articles: list[Page]) -> list[Node]:
     nodes = []
     for index, page in enumerate(articles):
         angle = -math.pi / 2 + 2 * math.pi * index / count
-        nodes.append(Node(page, round(centre + RADIUS * math.cos(angle), 1), round(centre + RADIUS * math.sin(angle), 1)))
+        nodes.append(
+            Node(page, round(centre + RADIUS * math.cos(angle), 1), round(centre + RADIUS * math.sin(angle), 1))
+        )
     return nodes
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from .errors import Problem
 from .schema import Field, validate
-from .yamlfile import YamlProblem, load_yaml
+from .yamlfile import YamlError, load_yaml
 
 TERM_FIELDS = (
     Field("term", "str", required=True, min_len=1, max_len=80, doc="the word or phrase"),
@@ -42,7 +42,7 @@ def load_glossary(path: Path, display: str) -> tuple[tuple[Term, ...], list[Prob
         loaded = load_yaml(path.read_text(encoding="utf-8-sig"))
     except UnicodeDecodeError as exc:
         return (), [Problem(display, 0, f"is not valid UTF-8: {exc}")]
-    except YamlProblem as exc:
+    except YamlError as exc:
         return (), [Problem(display, exc.line, exc.message)]
     if loaded.data is None:
         return (), []

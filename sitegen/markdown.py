@@ -200,7 +200,7 @@ class SiteExtension(Extension):
         self.state = state
         self.terms = terms
 
-    def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 (library API name)
+    def extendMarkdown(self, md: markdown.Markdown) -> None:
         md.inlinePatterns.register(CitationProcessor(self.state), "citation", 175)
         md.treeprocessors.register(LinkProcessor(md, self.state), "site-links", 7)
         md.treeprocessors.register(TermProcessor(md, self.state, self.terms), "glossary-terms", 6)

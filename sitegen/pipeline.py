@@ -49,8 +49,15 @@ def load_site(config: Config, options: Options) -> tuple[Site, list[Problem]]:
     manifest, _ = collect_assets(config.static_dir)
     renderer = Renderer(terms)
     rendered = {p.project_path: renderer.render(p.body, p.project_path) for p in published}
-    site = Site(published, rendered, sources, terms, Urls(config.base_path, config.origin), manifest,
-                drafts=frozenset(p.project_path for p in pages if p not in published))
+    site = Site(
+        published,
+        rendered,
+        sources,
+        terms,
+        Urls(config.base_path, config.origin),
+        manifest,
+        drafts=frozenset(p.project_path for p in pages if p not in published),
+    )
     problems += check_site(site, config)
     return site, problems
 
@@ -71,8 +78,11 @@ def find_collisions(pages: list[Page]) -> list[Problem]:
         if key in seen:
             other = seen[key]
             problems.append(
-                Problem(page.project_path, page.line_of("slug") if "slug" in page.key_lines else 1,
-                        f"writes {page.output_path}, as {other.project_path} does; give one of them another slug")
+                Problem(
+                    page.project_path,
+                    page.line_of("slug") if "slug" in page.key_lines else 1,
+                    f"writes {page.output_path}, as {other.project_path} does; give one of them another slug",
+                )
             )
         else:
             seen[key] = page

@@ -46,10 +46,15 @@ def new_article(content_dir: Path, title: str, required_sections: tuple[str, ...
     pages, _ = load_pages(content_dir)
     order = max((p.order for p in pages if p.kind == "article"), default=0) + 1
     sections = "\n\n".join(
-        f"## {s.replace('-', ' ').capitalize()}\n\nTODO: write this section. Cite sources as [@id]." for s in required_sections
+        f"## {s.replace('-', ' ').capitalize()}\n\nTODO: write this section. Cite sources as [@id]."
+        for s in required_sections
     )
     text = TEMPLATE.format(
-        title=title.replace('"', "'"), order=order, levels=" | ".join(EVIDENCE_LEVELS), today=today.isoformat(), sections=sections
+        title=title.replace('"', "'"),
+        order=order,
+        levels=" | ".join(EVIDENCE_LEVELS),
+        today=today.isoformat(),
+        sections=sections,
     )
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("x", encoding="utf-8") as handle:

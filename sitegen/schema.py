@@ -93,9 +93,7 @@ def validate(
     for spec in fields:
         if spec.name not in data or data[spec.name] is None:
             if spec.required:
-                problems.append(
-                    Problem(path, default_line, f'missing required key "{spec.name}" ({spec.describe()})')
-                )
+                problems.append(Problem(path, default_line, f'missing required key "{spec.name}" ({spec.describe()})'))
             values[spec.name] = spec.default
             continue
         value = data[spec.name]

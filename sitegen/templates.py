@@ -31,7 +31,7 @@ def render_template(env: jinja2.Environment, name: str, context: dict[str, Any])
         raise SiteError([Problem(where, exc.lineno or 0, f"template syntax error: {exc.message}")]) from None
     except jinja2.TemplateNotFound as exc:
         raise SiteError([Problem(f"templates/{exc.name}", 0, "template not found")]) from None
-    except Exception as exc:  # noqa: BLE001 - any error inside a template is the template's problem
+    except Exception as exc:
         where, line = _template_frame(exc, env, name)
         message = str(exc) or type(exc).__name__
         if isinstance(exc, jinja2.UndefinedError):

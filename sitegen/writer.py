@@ -20,15 +20,23 @@ def check_output_dir(out: Path, root: Path) -> None:
     shown = str(out)
     forbidden = {Path("/"), Path.home().resolve(), project}
     if target in forbidden or project.is_relative_to(target):
-        raise ConfigError([Problem("--out", 0, f"{shown} would replace the project or a folder holding it; choose e.g. _site")])
+        raise ConfigError(
+            [Problem("--out", 0, f"{shown} would replace the project or a folder holding it; choose e.g. _site")]
+        )
     for folder in ("content", "templates", "static"):
         if target.is_relative_to(project / folder):
-            raise ConfigError([Problem("--out", 0, f"{shown} is inside {folder}/; choose a folder outside the sources")])
+            raise ConfigError(
+                [Problem("--out", 0, f"{shown} is inside {folder}/; choose a folder outside the sources")]
+            )
     if target.exists() and not target.is_dir():
         raise ConfigError([Problem("--out", 0, f"{shown} is a file, not a folder")])
     if target.is_dir() and any(target.iterdir()) and not (target / MARKER).exists():
         raise ConfigError(
-            [Problem("--out", 0, f"{shown} already exists and was not written by this generator; refusing to replace it")]
+            [
+                Problem(
+                    "--out", 0, f"{shown} already exists and was not written by this generator; refusing to replace it"
+                )
+            ]
         )
 
 

@@ -1,0 +1,140 @@
+"""End to end: the command line on small sites and on the real one."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from conftest import GOOD_BODY, ROOT, article, run_build
+
+from sitegen.writer import MARKER
+
+
+def tree_digest(folder: Path) -> dict[str, str]:
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def test_builds_pretty_urls_with_cross_links(make_site: Callable[..., Path], tmp_path: Path) -> None:
+    root = make_site()
+    out = tmp_path / "out"
+    result = run_build("--project", root, "build", "--out", out)
+    assert result.returncode == 0, result.stderr
+    alpha = (out / "alpha" / "index.html").read_text()
+    beta = (out / "beta" / "index.html").read_text()
+    assert '<a href="/beta/#what">beta</a>' in alpha  # .md link rewritten with its anchor
+    assert 'href="/glossary/#term-cortisol"' in alpha and 'title="A hormone made by the adrenal glands."' in alpha
+    assert 'href="#ref-moyer2004"' in alpha and 'id="ref-moyer2004"' in alpha
+    assert "https://doi.org/10.1037/0033-2909.130.1.3" in alpha
+    assert 'rel="next" href="/beta/"' in alpha and 'rel="prev" href="/alpha/"' in beta
+    assert "Linked from" in beta and 'href="/alpha/">Alpha</a>' in beta  # backlink
+    assert "Related benefits" in alpha
+    for page in ("index.html", "about/index.html", "bibliography/index.html", "glossary/index.html", "404.html"):
+        assert (out / page).is_file(), page
+    assert (out / MARKER).is_file()
+
+
+def test_same_build_works_under_a_project_subpath(make_site: Callable[..., Path], tmp_path: Path) -> None:
+    root = make_site()
+    out = tmp_path / "out"
+    assert run_build("--project", root, "build", "--out", out, "--base-url", "/repo/").returncode == 0
+    alpha = (out / "alpha" / "index.html").read_text()
+    assert 'href="/repo/beta/#what"' in alpha and 'href="/repo/static/style.' in alpha
+    assert 'href="/beta/' not in alpha
+    assert 'href="/repo/"' in (out / "404.html").read_text()
+
+
+def test_two_builds_are_byte_identical(make_site: Callable[..., Path], tmp_path: Path) -> None:
+    root = make_site()
+    assert run_build("--project", root, "build", "--out", tmp_path / "a").returncode == 0
+    assert run_build("--project", root, "build", "--out", tmp_path / "b").returncode == 0
+    assert tree_digest(tmp_path / "a") == tree_digest(tmp_path / "b")
+
+
+def test_failed_build_keeps_previous_output(make_site: Callable[..., Path], tmp_path: Path) -> None:
+    root = make_site()
+    out = tmp_path / "out"
+    assert run_build("--project", root, "build", "--out", out).returncode == 0
+    before = tree_digest(out)
+    make_site({"content/articles/beta.md": article("beta", 2, GOOD_BODY["beta"].replace("alpha.md", "gone.md"))})
+    result = run_build("--project", root, "build", "--out", out)
+    assert result.returncode == 1 and "gone.md" in result.stderr
+    assert tree_digest(out) == before
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".out.")]  # no temp folders left
+
+
+def test_check_writes_nothing(make_site: Callable[..., Path]) -> None:
+    root = make_site()
+    before = sorted(p.relative_to(root) for p in root.rglob("*"))
+    result = run_build("--project", root, "check")
+    assert result.returncode == 0, result.stderr
+    assert sorted(p.relative_to(root) for p in root.rglob("*")) == before
+
+
+@pytest.mark.parametrize("target", ["project", "content", "parent", "foreign"])
+def test_refuses_to_replace_a_folder_it_did_not_write(make_site: Callable[..., Path], tmp_path: Path, target: str) -> None:
+    root = make_site()
+    foreign = tmp_path / "precious"
+    foreign.mkdir()
+    (foreign / "thesis.txt").write_text("years of work")
+    out = {"project": root, "content": root / "content" / "x", "parent": tmp_path, "foreign": foreign}[target]
+    result = run_build("--project", root, "build", "--out", out)
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.startswith("--out: ")
+    assert (foreign / "thesis.txt").read_text() == "years of work"
+
+
+def test_drafts_are_left_out_unless_asked_for(make_site: Callable[..., Path], tmp_path: Path) -> None:
+    draft = article("gamma", 3, GOOD_BODY["beta"], draft="true")
+    root = make_site({"content/articles/gamma.md": draft})
+    assert run_build("--project", root, "build", "--out", tmp_path / "a").returncode == 0
+    assert not (tmp_path / "a" / "gamma").exists()
+    assert run_build("--project", root, "build", "--out", tmp_path / "b", "--drafts").returncode == 0
+    assert "Draft: this article is not published yet." in (tmp_path / "b" / "gamma" / "index.html").read_text()
+
+
+def test_bom_and_crlf_sources_are_accepted(make_site: Callable[..., Path], tmp_path: Path) -> None:
+    text = article("beta", 2, GOOD_BODY["beta"]).replace("\n", "\r\n")
+    root = make_site({"content/articles/beta.md": b"\xef\xbb\xbf" + text.encode()})
+    result = run_build("--project", root, "build", "--out", tmp_path / "out")
+    assert result.returncode == 0, result.stderr
+    assert "<h1>Beta</h1>" in (tmp_path / "out" / "beta" / "index.html").read_text()
+
+
+def test_strict_turns_warnings_into_failures(make_site: Callable[..., Path]) -> None:
+    root = make_site({"content/notes.txt": "stray file"})
+    relaxed = run_build("--project", root, "check")
+    assert relaxed.returncode == 0 and "content/notes.txt: warning: is not used" in relaxed.stderr
+    assert run_build("--project", root, "check", "--strict").returncode == 1
+
+
+def test_new_scaffolds_a_draft_and_refuses_to_overwrite(make_site: Callable[..., Path]) -> None:
+    root = make_site()
+    result = run_build("--project", root, "new", "Skin health")
+    assert result.returncode == 0, result.stderr
+    path = root / "content" / "articles" / "skin-health.md"
+    text = path.read_text()
+    assert "draft: true" in text and "order: 3" in text and "## What" in text
+    assert run_build("--project", root, "check").returncode == 0  # a draft does not break the build
+    again = run_build("--project", root, "new", "Skin health")
+    assert again.returncode == 2 and "already exists" in again.stderr
+    assert path.read_text() == text
+
+
+def test_missing_site_yaml_is_a_usage_error(tmp_path: Path) -> None:
+    result = run_build("--project", tmp_path, "check")
+    assert result.returncode == 2 and result.stderr.startswith("site.yaml: not found")
+
+
+def test_real_site_builds(tmp_path: Path) -> None:
+    result = run_build("build", "--out", tmp_path / "site", "--strict", cwd=ROOT)
+    assert result.returncode == 0, result.stderr
+    home = (tmp_path / "site" / "index.html").read_text()
+    for slug in ("stress", "circulation", "lymph", "sleep", "inflammation", "hormones", "mind-body"):
+        assert f'href="/{slug}/"' in home
+        assert (tmp_path / "site" / slug / "index.html").is_file()

@@ -1,0 +1,101 @@
+"""Unit tests on the engine's pure functions, with inline strings."""
+
+from __future__ import annotations
+
+import pytest
+
+from sitegen.assets import fingerprint, rewrite_css_urls
+from sitegen.config import split_base_url
+from sitegen.content import decode_source, split_front_matter
+from sitegen.glossary import Term
+from sitegen.markdown import Link, Renderer, classify_link
+from sitegen.urls import Urls
+from sitegen.yamlfile import YamlError, load_yaml
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("/", ("", "/")),
+        ("/repo", ("", "/repo/")),
+        ("https://me.github.io/repo/", ("https://me.github.io", "/repo/")),
+        ("https://example.org", ("https://example.org", "/")),
+        ("ftp://x/", None),
+        ("/a/../b/", None),
+        ("https://x/?q=1", None),
+    ],
+)
+def test_split_base_url(value: str, expected: tuple[str, str] | None) -> None:
+    assert split_base_url(value) == expected
+
+
+def test_urls_know_the_base_path() -> None:
+    urls = Urls("/repo/", "https://me.github.io")
+    assert urls.page("") == "/repo/"
+    assert urls.page("stress") == "/repo/stress/"
+    assert urls.to("static/a.css") == "/repo/static/a.css"
+    assert urls.absolute(urls.page("stress")) == "https://me.github.io/repo/stress/"
+    assert Urls("/", "").absolute("/x/") == ""
+
+
+@pytest.mark.parametrize(
+    ("href", "expected"),
+    [
+        ("hormones.md#what-cortisol-does", Link("page", "content/articles/hormones.md", "what-cortisol-does", "hormones.md#what-cortisol-does")),
+        ("../pages/about.md", Link("page", "content/pages/about.md", "", "../pages/about.md")),
+        ("../../static/chart.png", Link("static", "static/chart.png", "", "../../static/chart.png")),
+        ("#sources", Link("anchor", "", "sources", "#sources")),
+        ("../../../etc/passwd", Link("bad", "../etc/passwd", "", "../../../etc/passwd")),
+        ("https://doi.org/10.1/x", None),
+        ("mailto:a@b.c", None),
+    ],
+)
+def test_classify_link(href: str, expected: Link | None) -> None:
+    assert classify_link(href, "content/articles/stress.md") == expected
+
+
+def test_citations_are_numbered_by_first_use() -> None:
+    out = Renderer(()).render("A [@b; @a]. B [@a]. C [@c].", "content/articles/x.md")
+    assert out.citations == ("b", "a", "c")
+    assert 'href="#ref-a" id="cite-a-2"' in out.html  # second use of a keeps number 2
+    assert ">2</a>]" in out.html
+
+
+def test_first_use_of_a_glossary_term_is_linked_once() -> None:
+    terms = (Term("NK cell", "term-nk-cell", ("NK cells",), "A white blood cell."),)
+    out = Renderer(terms).render("## NK cells\n\nNK cells and `NK cell` and NK cell.\n", "content/articles/x.md")
+    assert out.html.count('class="term"') == 1
+    assert '<a class="term" href="sgterm:term-nk-cell" title="A white blood cell.">NK cells</a> and' in out.html
+    assert "<h2" in out.html and "NK cells</h2>" in out.html  # headings are never marked
+
+
+def test_headings_get_stable_readable_ids() -> None:
+    out = Renderer(()).render("## What the research shows\n\n### Who should check first?\n", "content/a.md")
+    assert out.h2_ids == ("what-the-research-shows",)
+    assert out.toc[1][1] == "who-should-check-first"
+
+
+def test_decode_source_accepts_bom_and_crlf() -> None:
+    assert decode_source(b"\xef\xbb\xbfa\r\nb\rc") == "a\nb\nc"
+    with pytest.raises(UnicodeDecodeError):
+        decode_source(b"\xff")
+
+
+def test_split_front_matter() -> None:
+    assert split_front_matter("---\na: 1\n---\nbody\n") == ("a: 1\n", "body\n", 4)
+    assert split_front_matter("no front matter") == (None, "no front matter", 1)
+
+
+def test_yaml_refuses_duplicates_and_unsafe_tags() -> None:
+    with pytest.raises(YamlError, match='duplicate key "a"'):
+        load_yaml("a: 1\na: 2\n")
+    with pytest.raises(YamlError, match="could not determine a constructor"):
+        load_yaml("a: !!python/object/apply:os.system ['true']\n")
+    assert load_yaml("a: 1\n", first_line=2).key_lines == {"a": 2}
+
+
+def test_fingerprint_and_css_rewrite() -> None:
+    assert fingerprint("static/style.css", b"x").startswith("static/style.")
+    manifest = {"static/img/a.svg": "static/img/a.svg", "static/font.woff2": "static/font.1234567890.woff2"}
+    css = rewrite_css_urls("static/style.css", b"a{background:url(font.woff2)} b{x:url('https://e/x')}", manifest)
+    assert b'url("font.1234567890.woff2")' in css and b"url('https://e/x')" in css

@@ -13,6 +13,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from sitegen.cache import RenderCache
 from sitegen.config import load_config
 from sitegen.errors import Problem, SiteError
 from sitegen.pipeline import Options, build, build_to
@@ -49,6 +50,8 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
         )
         p.add_argument("--drafts", action="store_true", help="include pages with draft: true")
         p.add_argument("--strict", action="store_true", help="treat warnings as errors")
+        p.add_argument("--jobs", type=int, default=0, help="worker processes for Markdown (default: one per CPU)")
+        p.add_argument("--no-cache", action="store_true", help="ignore and do not write the .cache/ folder")
 
     b = commands.add_parser("build", parents=[common], help="build the site (the default command)")
     site_options(b)
@@ -62,7 +65,12 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     )
     s.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1, this machine only)")
     s.add_argument("--port", type=int, default=8000, help="port (default 8000)")
-    s.add_argument("--drafts", action="store_true", help="include draft pages (shown with a banner)")
+    s.add_argument(
+        "--drafts",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="show draft pages, with a banner (default: yes)",
+    )
     s.add_argument("--open", action="store_true", help="open the site in the default browser")
     s.add_argument("--out", type=Path, default=Path("_preview"), help="output folder (default: _preview)")
     args = parser.parse_args(with_default_command(argv))
@@ -94,14 +102,19 @@ def run(args: argparse.Namespace) -> int:
 
         return serve(root, host=args.host, port=args.port, drafts=args.drafts, out=args.out, open_browser=args.open)
     config = load_config(root, base_url=args.base_url)
-    options = Options(drafts=args.drafts, strict=args.strict)
+    options = Options(drafts=args.drafts, strict=args.strict, jobs=args.jobs)
+    # check reads the cache but writes nothing at all
+    cache = RenderCache(None if args.no_cache else root / ".cache" / "render", writable=args.command == "build")
     if args.command == "check":
-        result = build(config, options)
+        result = build(config, options, cache)
         report(result.warnings)
-        print(f"check passed: {len(result.site.pages)} pages, {len(result.files)} files (nothing written)", file=sys.stderr)
+        print(
+            f"check passed: {len(result.site.pages)} pages, {len(result.files)} files (nothing written)",
+            file=sys.stderr,
+        )
         return 0
     out = args.out if args.out.is_absolute() else Path.cwd() / args.out
-    result = build_to(config, options, out)
+    result = build_to(config, options, out, cache)
     report(result.warnings)
     print(f"built {len(result.site.pages)} pages into {args.out}", file=sys.stderr)
     return 0
@@ -109,7 +122,9 @@ def run(args: argparse.Namespace) -> int:
 
 def main(argv: Sequence[str]) -> int:
     args = parse_args(argv)
-    logging.basicConfig(level=logging.DEBUG if args.debug else logging.WARNING, format="%(message)s")
+    quiet = logging.INFO if args.command == "serve" else logging.WARNING
+    logging.getLogger("tornado.access").setLevel(logging.WARNING)
+    logging.basicConfig(level=logging.DEBUG if args.debug else quiet, format="%(message)s")
     try:
         return run(args)
     except SiteError as exc:

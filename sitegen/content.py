@@ -27,8 +27,19 @@ _COMMON = (
     Field("slug", "str", default=None, doc="URL name; defaults to the file name"),
     Field("tags", "list", default=[], doc="topic words"),
 )
-ARTICLE_FIELDS: tuple[Field, ...] = (*_COMMON, Field("order", "int", required=True, doc="position in the sequence of benefits (1, 2, ...)"), Field("related", "list", default=[], doc="slugs of related articles"), Field("evidence", "str", required=True, choices=EVIDENCE_LEVELS, doc="strength of the evidence"), Field("evidence_reason", "str", required=True, min_len=1, max_len=300, doc="one line: why this rating"), Field("key_points", "list", required=True, min_len=2, max_len=4, doc="2 to 4 key points"), Field("reviewed", "date", required=True, doc="date the content was last checked"))
-PAGE_FIELDS: tuple[Field, ...] = (*_COMMON, Field("reviewed", "date", default=None, doc="date the content was last checked"))
+ARTICLE_FIELDS: tuple[Field, ...] = (
+    *_COMMON,
+    Field("order", "int", required=True, doc="position in the sequence of benefits (1, 2, ...)"),
+    Field("related", "list", default=[], doc="slugs of related articles"),
+    Field("evidence", "str", required=True, choices=EVIDENCE_LEVELS, doc="strength of the evidence"),
+    Field("evidence_reason", "str", required=True, min_len=1, max_len=300, doc="one line: why this rating"),
+    Field("key_points", "list", required=True, min_len=2, max_len=4, doc="2 to 4 key points"),
+    Field("reviewed", "date", required=True, doc="date the content was last checked"),
+)
+PAGE_FIELDS: tuple[Field, ...] = (
+    *_COMMON,
+    Field("reviewed", "date", default=None, doc="date the content was last checked"),
+)
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import logging
+import os
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 from .assets import collect_assets
 from .bibliography import load_bibliography
+from .cache import RenderCache, cache_key, render_salt
 from .check import check_site
 from .config import Config
 from .content import Page, load_pages
 from .errors import Problem, SiteError
-from .glossary import load_glossary
-from .markdown import Renderer
+from .glossary import Term, load_glossary
+from .markdown import Rendered, Renderer
 from .outputs import render_pages
 from .site import Site
 from .templates import make_environment
@@ -27,6 +30,48 @@ log = logging.getLogger("sitegen")
 class Options:
     drafts: bool = False
     strict: bool = False
+    jobs: int = 0  # worker processes for Markdown; 0: as many as the machine has CPUs
+
+
+POOL_THRESHOLD = 64  # fewer pages than this to render: a process pool costs more than it saves
+_worker_renderer: Renderer | None = None
+
+
+def _start_worker(terms: tuple[Term, ...]) -> None:
+    global _worker_renderer  # one Renderer per worker process, made once
+    _worker_renderer = Renderer(terms)
+
+
+def _render_in_worker(job: tuple[str, str]) -> Rendered:
+    assert _worker_renderer is not None
+    return _worker_renderer.render(job[1], job[0])
+
+
+def render_all(pages: list[Page], terms: tuple[Term, ...], cache: RenderCache, jobs: int) -> dict[str, Rendered]:
+    """Render every page's Markdown, reusing cached results; misses go to a process pool when many."""
+    salt = render_salt(terms)
+    keys = {p.project_path: cache_key(salt, p.project_path, p.body) for p in pages}
+    rendered: dict[str, Rendered] = {}
+    missing: list[Page] = []
+    for page in pages:
+        hit = cache.get(keys[page.project_path])
+        if hit is None:
+            missing.append(page)
+        else:
+            rendered[page.project_path] = hit
+    workers = jobs or os.cpu_count() or 1
+    jobs_list = [(p.project_path, p.body) for p in missing]
+    if workers > 1 and len(missing) >= POOL_THRESHOLD:
+        with ProcessPoolExecutor(workers, initializer=_start_worker, initargs=(terms,)) as pool:
+            results = list(pool.map(_render_in_worker, jobs_list, chunksize=max(1, len(jobs_list) // (workers * 8))))
+    else:
+        renderer = Renderer(terms)
+        results = [renderer.render(body, source) for source, body in jobs_list]
+    for page, result in zip(missing, results, strict=True):
+        cache.put(keys[page.project_path], result)
+        rendered[page.project_path] = result
+    log.debug("rendered %d pages, %d from cache", len(missing), len(pages) - len(missing))
+    return rendered
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,7 +83,7 @@ class Result:
     warnings: tuple[Problem, ...]
 
 
-def load_site(config: Config, options: Options) -> tuple[Site, list[Problem]]:
+def load_site(config: Config, options: Options, cache: RenderCache | None = None) -> tuple[Site, list[Problem]]:
     """Phases 1-2: read and render everything in memory, index it, check it. Writes nothing."""
     pages, problems = load_pages(config.content_dir)
     sources, bib_problems = load_bibliography(config.bibliography, _shown(config, config.bibliography))
@@ -47,8 +92,7 @@ def load_site(config: Config, options: Options) -> tuple[Site, list[Problem]]:
     published = [p for p in pages if options.drafts or not p.draft]
     problems += find_collisions(published)
     manifest, _ = collect_assets(config.static_dir)
-    renderer = Renderer(terms)
-    rendered = {p.project_path: renderer.render(p.body, p.project_path) for p in published}
+    rendered = render_all(published, terms, cache or RenderCache(), options.jobs)
     site = Site(
         published,
         rendered,
@@ -89,9 +133,9 @@ def find_collisions(pages: list[Page]) -> list[Problem]:
     return problems
 
 
-def build(config: Config, options: Options) -> Result:
+def build(config: Config, options: Options, cache: RenderCache | None = None) -> Result:
     """Load, check and render the whole site; raise SiteError with every problem."""
-    site, problems = load_site(config, options)
+    site, problems = load_site(config, options, cache)
     errors = [p for p in problems if p.is_error or options.strict]
     if errors:
         raise SiteError(problems)
@@ -102,10 +146,10 @@ def build(config: Config, options: Options) -> Result:
     return Result(site, files, tuple(problems))
 
 
-def build_to(config: Config, options: Options, out: Path) -> Result:
+def build_to(config: Config, options: Options, out: Path, cache: RenderCache | None = None) -> Result:
     """Build and write to ``out``; the previous output is untouched unless the build succeeds."""
     check_output_dir(out, config.root)
-    result = build(config, options)
-    write_site(out, result.files)
-    log.info("wrote %d files to %s", len(result.files), out)
+    result = build(config, options, cache)
+    written = write_site(out, result.files)
+    log.info("%d of %d files changed in %s", len(written), len(result.files), out)
     return result

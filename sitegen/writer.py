@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import shutil
 from collections.abc import Mapping
@@ -9,8 +11,21 @@ from pathlib import Path
 
 from .errors import ConfigError, Problem
 
-MARKER = ".sitegen-output"
-MARKER_TEXT = b"Written by sitegen. This folder is replaced on every build.\n"
+MARKER = ".sitegen-output"  # JSON: a note, and the sha256 of every file written
+
+
+def digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def read_manifest(out: Path) -> dict[str, str]:
+    """What the last build wrote (path -> sha256); empty if unknown or unreadable."""
+    try:
+        data = json.loads((out / MARKER).read_text(encoding="utf-8"))
+        files = data["files"]
+        return {str(k): str(v) for k, v in files.items()} if isinstance(files, dict) else {}
+    except (OSError, ValueError, KeyError, TypeError):
+        return {}
 
 
 def check_output_dir(out: Path, root: Path) -> None:
@@ -40,22 +55,44 @@ def check_output_dir(out: Path, root: Path) -> None:
         )
 
 
-def write_site(out: Path, files: Mapping[str, bytes]) -> None:
-    """Write ``files`` (path inside the site -> bytes) to a new folder, then swap it for ``out``."""
+def write_site(out: Path, files: Mapping[str, bytes]) -> list[str]:
+    """Write ``files`` (path inside the site -> bytes) to a new folder, then swap it for ``out``.
+
+    A file whose bytes did not change since the last build is hard-linked from the old
+    output instead of written again, so it keeps its modification time. Returns the paths
+    that were written (new or changed).
+    """
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
+    previous = read_manifest(out)
     fresh = out.parent / f".{out.name}.new-{os.getpid()}"
     shutil.rmtree(fresh, ignore_errors=True)
+    written: list[str] = []
+    hashes: dict[str, str] = {}
     try:
         fresh.mkdir(mode=0o755)
         for name in sorted(files):
             path = fresh / name
             path.parent.mkdir(parents=True, exist_ok=True, mode=0o755)
-            path.write_bytes(files[name])
-        (fresh / MARKER).write_bytes(MARKER_TEXT)
+            hashes[name] = digest(files[name])
+            if previous.get(name) != hashes[name] or not _link(out / name, path):
+                path.write_bytes(files[name])
+                written.append(name)
+        note = {"note": "Written by sitegen; this folder is replaced on every build.", "files": hashes}
+        (fresh / MARKER).write_text(json.dumps(note, indent=0, sort_keys=True), encoding="utf-8")
         _swap(fresh, out)
     finally:
         shutil.rmtree(fresh, ignore_errors=True)
+    return written
+
+
+def _link(old: Path, new: Path) -> bool:
+    """Reuse an unchanged file of the previous output; False if that is not possible."""
+    try:
+        os.link(old, new)
+        return True
+    except OSError:
+        return False
 
 
 def _swap(fresh: Path, out: Path) -> None:

@@ -77,7 +77,9 @@ def test_check_writes_nothing(make_site: Callable[..., Path]) -> None:
 
 
 @pytest.mark.parametrize("target", ["project", "content", "parent", "foreign"])
-def test_refuses_to_replace_a_folder_it_did_not_write(make_site: Callable[..., Path], tmp_path: Path, target: str) -> None:
+def test_refuses_to_replace_a_folder_it_did_not_write(
+    make_site: Callable[..., Path], tmp_path: Path, target: str
+) -> None:
     root = make_site()
     foreign = tmp_path / "precious"
     foreign.mkdir()

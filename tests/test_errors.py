@@ -25,7 +25,12 @@ CASES: list[tuple[str, dict[str, str | bytes], str, int]] = [
         f'{ALPHA}:5: duplicate key "order" (first given on line 4)',
         1,
     ),
-    ("wrong-type", {ALPHA: article("alpha", 1, GOOD_BODY["alpha"], order='"first"')}, f'{ALPHA}:4: "order" must be a whole number', 1),
+    (
+        "wrong-type",
+        {ALPHA: article("alpha", 1, GOOD_BODY["alpha"], order='"first"')},
+        f'{ALPHA}:4: "order" must be a whole number',
+        1,
+    ),
     (
         "bad-choice",
         {ALPHA: article("alpha", 1, GOOD_BODY["alpha"], evidence="limted")},
@@ -39,8 +44,18 @@ CASES: list[tuple[str, dict[str, str | bytes], str, int]] = [
         1,
     ),
     ("invalid-yaml", {ALPHA: article("alpha", 1, GOOD_BODY["alpha"], summary='"open')}, f"{ALPHA}:", 1),
-    ("no-front-matter", {ALPHA: "## Why\n\nText\n"}, f'{ALPHA}:1: must start with front matter between two "---" lines', 1),
-    ("unclosed-front-matter", {ALPHA: "---\ntitle: x\n\n## Why\n"}, f'{ALPHA}:1: front matter starts with "---" but has no closing "---" line', 1),
+    (
+        "no-front-matter",
+        {ALPHA: "## Why\n\nText\n"},
+        f'{ALPHA}:1: must start with front matter between two "---" lines',
+        1,
+    ),
+    (
+        "unclosed-front-matter",
+        {ALPHA: "---\ntitle: x\n\n## Why\n"},
+        f'{ALPHA}:1: front matter starts with "---" but has no closing "---" line',
+        1,
+    ),
     (
         "invalid-utf8",
         {ALPHA: article("alpha", 1, GOOD_BODY["alpha"]).encode() + b"\nbad \xff byte\n"},

@@ -41,7 +41,10 @@ def test_urls_know_the_base_path() -> None:
 @pytest.mark.parametrize(
     ("href", "expected"),
     [
-        ("hormones.md#what-cortisol-does", Link("page", "content/articles/hormones.md", "what-cortisol-does", "hormones.md#what-cortisol-does")),
+        (
+            "hormones.md#what-cortisol-does",
+            Link("page", "content/articles/hormones.md", "what-cortisol-does", "hormones.md#what-cortisol-does"),
+        ),
         ("../pages/about.md", Link("page", "content/pages/about.md", "", "../pages/about.md")),
         ("../../static/chart.png", Link("static", "static/chart.png", "", "../../static/chart.png")),
         ("#sources", Link("anchor", "", "sources", "#sources")),

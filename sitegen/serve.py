@@ -1,0 +1,249 @@
+"""`build.py serve`: build, serve the output on 127.0.0.1, rebuild on every edit, reload the browser.
+
+The `livereload` package supplies the browser side (livereload.js and its WebSocket
+protocol). Watching, debouncing and serving are ours, because its own Server rebuilds once
+per changed file, ignores a second change within 3 seconds (DEFAULT_RELOAD_TIME), follows
+symlinks out of the served folder and accepts WebSocket connections from any origin:
+
+- one poll loop (every 50 ms) snapshots the sources; a burst of saves is one rebuild once
+  the files have been quiet for one poll, and a save during a rebuild causes one more;
+- the browser is told to reload only after the new output has been swapped in;
+- a failed rebuild keeps the last good site and every HTML page shows an error overlay;
+- files are served only from inside the output folder, after resolving symlinks.
+"""
+
+from __future__ import annotations
+
+import errno
+import html
+import logging
+import mimetypes
+import time
+import webbrowser
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from livereload.handlers import LiveReloadHandler, LiveReloadJSHandler
+from tornado import ioloop, web
+
+from .cache import RenderCache
+from .config import load_config
+from .content import is_ignored
+from .errors import ConfigError, Problem, SiteError
+from .pipeline import Options, build_to
+from .writer import MARKER
+
+log = logging.getLogger("sitegen")
+POLL_MS = 50
+MAX_WAIT_S = 1.0  # rebuild even if saves keep coming for this long
+LOOPBACK = {"127.0.0.1", "localhost", "::1", "[::1]"}
+OVERLAY_CSS = Path(__file__).with_name("overlay.css")
+
+
+def snapshot(root: Path) -> dict[str, tuple[int, int]]:
+    """(mtime, size) of every watched source file: content/, templates/, static/, site.yaml."""
+    found: dict[str, tuple[int, int]] = {}
+    for folder in ("content", "templates", "static"):
+        base = root / folder
+        if base.is_dir():
+            for path in base.rglob("*"):
+                if not any(is_ignored(Path(part)) for part in path.relative_to(base).parts) and path.is_file():
+                    stat = path.stat()
+                    found[path.as_posix()] = (stat.st_mtime_ns, stat.st_size)
+    site_yaml = root / "site.yaml"
+    if site_yaml.exists():
+        stat = site_yaml.stat()
+        found["site.yaml"] = (stat.st_mtime_ns, stat.st_size)
+    return found
+
+
+@dataclass
+class Preview:
+    """The dev server's state: what was last built, and what is wrong now."""
+
+    root: Path
+    out: Path
+    drafts: bool
+    cache: RenderCache = field(default_factory=RenderCache)
+    problems: list[Problem] = field(default_factory=list)
+    builds: int = 0
+    seen: dict[str, tuple[int, int]] = field(default_factory=dict)
+    first_change: float = 0.0
+    pending: bool = False
+
+    def rebuild(self) -> None:
+        """Build once; on failure keep the last good output and remember the problems."""
+        started = time.perf_counter()
+        self.seen = snapshot(self.root)  # changes after this point cause another rebuild
+        self.builds += 1
+        try:
+            config = load_config(self.root, base_url="/")
+            result = build_to(config, Options(drafts=self.drafts, jobs=1), self.out, self.cache)
+            self.problems = [p for p in result.warnings]
+            elapsed = (time.perf_counter() - started) * 1000
+            log.info("rebuilt in %.0f ms (%d pages)", elapsed, len(result.site.pages))
+        except SiteError as exc:
+            self.problems = list(exc.problems)
+            log.warning("build failed, still serving the last good site:")
+        except Exception as exc:
+            self.problems = [Problem("(internal)", 0, f"{type(exc).__name__}: {exc}")]
+            log.warning("build failed with an internal error, still serving the last good site:")
+        for problem in self.problems:
+            log.warning("  %s", problem)
+
+    @property
+    def failed(self) -> bool:
+        return any(p.is_error for p in self.problems)
+
+    def poll(self) -> bool:
+        """Called every POLL_MS; rebuild when sources changed and then went quiet. True if rebuilt."""
+        now = snapshot(self.root)
+        if now != self.seen:
+            if not self.pending:
+                self.first_change = time.monotonic()
+            self.seen, self.pending = now, True
+            if time.monotonic() - self.first_change < MAX_WAIT_S:
+                return False
+        if not self.pending:
+            return False
+        self.pending = False
+        self.rebuild()
+        return True
+
+
+class ReloadSocket(LiveReloadHandler):  # type: ignore[misc]
+    """livereload's WebSocket, accepting pages from this machine (or the served host) only."""
+
+    def check_origin(self, origin: str) -> bool:
+        host = urlsplit(origin).hostname or ""
+        return host in LOOPBACK or host == (self.request.host_name or "")
+
+    @classmethod
+    def reload_all(cls) -> None:
+        message = {"command": "reload", "path": "*", "liveCSS": False, "liveImg": False}
+        for waiter in list(cls.waiters):
+            try:
+                waiter.write_message(message)
+            except Exception:
+                cls.waiters.discard(waiter)
+
+
+class SiteHandler(web.RequestHandler):
+    """Files from the output folder only; HTML gets the reload script and, after a failed build, the overlay."""
+
+    def initialize(self, preview: Preview, port: int) -> None:
+        self.preview = preview
+        self.port = port
+
+    def get(self, _: str) -> None:
+        raw = self.request.path
+        decoded = unquote(raw)
+        if "\\" in decoded or "\0" in decoded or ".." in decoded.split("/"):
+            return self._fail(403)
+        root = self.preview.out.resolve()
+        target = (root / decoded.lstrip("/")).resolve()
+        if not target.is_relative_to(root) or target.name == MARKER:
+            return self._fail(403)
+        if target.is_dir():
+            if not raw.endswith("/"):
+                return self.redirect(raw + "/")
+            target = target / "index.html"
+        if not target.is_file():
+            return self._fail(404)
+        self._send(target, 200)
+
+    def _fail(self, status: int) -> None:
+        page = self.preview.out.resolve() / "404.html"
+        if status == 404 and page.is_file():
+            return self._send(page, 404)
+        self.set_status(status)
+        self._finish_html(f"<!doctype html><title>{status}</title><h1>{status}</h1>".encode(), status)
+
+    def _send(self, path: Path, status: int) -> None:
+        self.set_status(status)
+        data = path.read_bytes()
+        if path.suffix == ".html":
+            return self._finish_html(data, status)
+        self.set_header("Content-Type", mimetypes.guess_type(path.name)[0] or "application/octet-stream")
+        self.set_header("Cache-Control", "no-store")
+        self.finish(data)
+
+    def _finish_html(self, data: bytes, status: int) -> None:
+        snippet = overlay_html(self.preview.problems) if self.preview.failed else ""
+        snippet += f'<script src="/livereload.js?port={self.port}"></script>'
+        text = data.decode("utf-8", "replace")
+        index = text.rfind("</body>")
+        text = text[:index] + snippet + text[index:] if index >= 0 else text + snippet
+        self.set_status(status)
+        self.set_header("Content-Type", "text/html; charset=utf-8")
+        self.set_header("Cache-Control", "no-store")
+        self.finish(text.encode("utf-8"))
+
+
+class OverlayStyle(web.RequestHandler):
+    def get(self) -> None:
+        self.set_header("Content-Type", "text/css; charset=utf-8")
+        self.finish(OVERLAY_CSS.read_bytes())
+
+
+def overlay_html(problems: list[Problem]) -> str:
+    """The error overlay: every problem as file:line and message."""
+    items = "".join(
+        f'<li><span class="where">{html.escape(p.path)}:{p.line}</span> {html.escape(p.message)}</li>' for p in problems
+    )
+    return (
+        '<link rel="stylesheet" href="/__sitegen/overlay.css">'
+        '<div id="sitegen-overlay" role="alert"><h2>The last edit broke the build</h2>'
+        f"<ol>{items}</ol><p>This is the last good version of the site. Fix the problem and save: "
+        "the page reloads by itself.</p></div>"
+    )
+
+
+def make_app(preview: Preview, port: int) -> web.Application:
+    return web.Application(
+        [
+            (r"/livereload", ReloadSocket),
+            (r"/livereload\.js", LiveReloadJSHandler),
+            (r"/__sitegen/overlay\.css", OverlayStyle),
+            (r"/(.*)", SiteHandler, {"preview": preview, "port": port}),
+        ]
+    )
+
+
+def serve(root: Path, *, host: str, port: int, drafts: bool, out: Path, open_browser: bool) -> int:
+    """Run the dev server until Ctrl-C. Returns the exit code."""
+    load_config(root, base_url="/")  # a broken site.yaml is a usage error before anything starts
+    out = out if out.is_absolute() else Path.cwd() / out
+    preview = Preview(root=root, out=out, drafts=drafts)
+    app = make_app(preview, port)
+    try:
+        server = app.listen(port, address=host)
+    except OSError as exc:
+        if exc.errno == errno.EADDRINUSE:
+            raise ConfigError(
+                [Problem("--port", 0, f"port {port} is already in use; choose another with --port")]
+            ) from None
+        raise ConfigError([Problem("--host", 0, f"cannot listen on {host}:{port}: {exc.strerror}")]) from None
+    if host not in LOOPBACK:
+        log.warning("warning: listening on %s: anyone who can reach this machine can read the preview", host)
+    preview.rebuild()
+    url = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}/"
+    log.warning(
+        "Serving %s at %s (drafts %s). Press Ctrl-C to stop.", root.resolve().name, url, "shown" if drafts else "hidden"
+    )
+
+    def tick() -> None:
+        if preview.poll():
+            ReloadSocket.reload_all()
+
+    ioloop.PeriodicCallback(tick, POLL_MS).start()
+    if open_browser:
+        webbrowser.open(url)
+    try:
+        ioloop.IOLoop.current().start()
+    except KeyboardInterrupt:
+        log.warning("stopped")
+    finally:
+        server.stop()
+    return 0

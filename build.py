@@ -16,6 +16,7 @@ from pathlib import Path
 from sitegen.cache import RenderCache
 from sitegen.config import load_config
 from sitegen.errors import Problem, SiteError
+from sitegen.publish import missing_origin_notice
 from sitegen.pipeline import Options, build, build_to
 from sitegen.scaffold import new_article
 
@@ -116,6 +117,8 @@ def run(args: argparse.Namespace) -> int:
     out = args.out if args.out.is_absolute() else Path.cwd() / args.out
     result = build_to(config, options, out, cache)
     report(result.warnings)
+    if notice := missing_origin_notice(config):
+        print(f"warning: {notice}", file=sys.stderr)
     print(f"built {len(result.site.pages)} pages into {args.out}", file=sys.stderr)
     return 0
 

@@ -10,6 +10,7 @@ from markupsafe import Markup
 from .config import Config
 from .content import Page
 from .diagram import connection_svg
+from .publish import json_ld
 from .site import Site
 from .templates import render_template
 
@@ -34,6 +35,9 @@ def common_context(site: Site, config: Config, page_url: str) -> dict[str, Any]:
     def asset(name: str) -> str:
         return urls.to(site.assets[f"static/{name}"])
 
+    def jsonld(page: Page | None, url: str, title: str, description: str) -> Markup:
+        return json_ld(site, config, page, url, title, description)
+
     return {
         "site": config,
         "url": urls.to,
@@ -45,6 +49,8 @@ def common_context(site: Site, config: Config, page_url: str) -> dict[str, Any]:
         "this_url": page_url,
         "home_url": urls.page(""),
         "about": site.by_slug.get("about"),
+        "jsonld": jsonld,
+        "page": None,
     }
 
 
@@ -61,7 +67,10 @@ def render_pages(site: Site, config: Config, env: jinja2.Environment) -> dict[st
     }
     for path, (template, extra) in generated.items():
         url = site.urls.to(path.removesuffix("index.html"))
-        files[path] = _render(env, template, {**common_context(site, config, url), **extra})
+        context = {**common_context(site, config, url), **extra}
+        if path == "404.html":  # served at every missing address: no canonical URL of its own
+            context["canonical"] = ""
+        files[path] = _render(env, template, context)
     return files
 
 

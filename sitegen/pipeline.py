@@ -18,6 +18,7 @@ from .errors import Problem, SiteError
 from .glossary import Term, load_glossary
 from .markdown import Rendered, Renderer
 from .outputs import render_pages
+from .publish import build_search_index, publication_files
 from .site import Site
 from .templates import make_environment
 from .urls import Urls
@@ -31,6 +32,7 @@ class Options:
     drafts: bool = False
     strict: bool = False
     jobs: int = 0  # worker processes for Markdown; 0: as many as the machine has CPUs
+    search: bool = True  # build the Pagefind index (the dev server leaves it out for speed)
 
 
 POOL_THRESHOLD = 64  # fewer pages than this to render: a process pool costs more than it saves
@@ -143,6 +145,7 @@ def build(config: Config, options: Options, cache: RenderCache | None = None) ->
     files = render_pages(site, config, env)
     _, assets = collect_assets(config.static_dir)
     files.update(assets)
+    files.update(publication_files(site, config))
     return Result(site, files, tuple(problems))
 
 
@@ -150,6 +153,13 @@ def build_to(config: Config, options: Options, out: Path, cache: RenderCache | N
     """Build and write to ``out``; the previous output is untouched unless the build succeeds."""
     check_output_dir(out, config.root)
     result = build(config, options, cache)
-    written = write_site(out, result.files)
+    search_problems: list[Problem] = []
+
+    def index_search(folder: Path) -> None:
+        problem = build_search_index(folder) if options.search else None
+        if problem:
+            search_problems.append(problem)
+
+    written = write_site(out, result.files, before_swap=index_search)
     log.info("%d of %d files changed in %s", len(written), len(result.files), out)
-    return result
+    return Result(result.site, result.files, result.warnings + tuple(search_problems))

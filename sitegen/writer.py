@@ -6,7 +6,7 @@ import hashlib
 import json
 import os
 import shutil
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from .errors import ConfigError, Problem
@@ -55,12 +55,12 @@ def check_output_dir(out: Path, root: Path) -> None:
         )
 
 
-def write_site(out: Path, files: Mapping[str, bytes]) -> list[str]:
+def write_site(out: Path, files: Mapping[str, bytes], before_swap: Callable[[Path], None] | None = None) -> list[str]:
     """Write ``files`` (path inside the site -> bytes) to a new folder, then swap it for ``out``.
 
     A file whose bytes did not change since the last build is hard-linked from the old
     output instead of written again, so it keeps its modification time. Returns the paths
-    that were written (new or changed).
+    that were written (new or changed). ``before_swap`` may add files (the search index).
     """
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -80,6 +80,8 @@ def write_site(out: Path, files: Mapping[str, bytes]) -> list[str]:
                 written.append(name)
         note = {"note": "Written by sitegen; this folder is replaced on every build.", "files": hashes}
         (fresh / MARKER).write_text(json.dumps(note, indent=0, sort_keys=True), encoding="utf-8")
+        if before_swap:
+            before_swap(fresh)
         _swap(fresh, out)
     finally:
         shutil.rmtree(fresh, ignore_errors=True)

@@ -9,9 +9,10 @@ from markupsafe import Markup, escape
 
 from .content import Page
 
-SIZE = 520
-RADIUS = 190
-NODE_W, NODE_H = 150, 44
+WIDTH, HEIGHT = 700, 600
+RADIUS_X, RADIUS_Y = 236, 226
+NODE_W, NODE_H = 204, 68
+LINE_CHARS = 15  # a longer label is set on two lines
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,16 +23,33 @@ class Node:
 
 
 def layout(articles: list[Page]) -> list[Node]:
-    """Place the articles clockwise on a circle, the first at the top."""
+    """Place the articles clockwise on an ellipse, the first at the top."""
     count = max(len(articles), 1)
-    centre = SIZE / 2
     nodes = []
     for index, page in enumerate(articles):
         angle = -math.pi / 2 + 2 * math.pi * index / count
-        nodes.append(
-            Node(page, round(centre + RADIUS * math.cos(angle), 1), round(centre + RADIUS * math.sin(angle), 1))
-        )
+        x = WIDTH / 2 + RADIUS_X * math.cos(angle)
+        y = HEIGHT / 2 + RADIUS_Y * math.sin(angle)
+        nodes.append(Node(page, round(x, 1), round(y, 1)))
     return nodes
+
+
+def label_lines(title: str) -> list[str]:
+    """Split a long title at the space nearest its middle."""
+    if len(title) <= LINE_CHARS or " " not in title:
+        return [title]
+    middle = len(title) // 2
+    cut = min((i for i, c in enumerate(title) if c == " "), key=lambda i: abs(i - middle))
+    return [title[:cut], title[cut + 1 :]]
+
+
+def label_svg(node: Node) -> str:
+    lines = label_lines(node.page.title)
+    first = -0.6 * (len(lines) - 1)
+    spans = "".join(
+        f'<tspan x="{node.x}" dy="{first if i == 0 else 1.2}em">{escape(line)}</tspan>' for i, line in enumerate(lines)
+    )
+    return f'<text x="{node.x}" y="{node.y}" dominant-baseline="middle" text-anchor="middle">{spans}</text>'
 
 
 def connection_svg(articles: list[Page], edges: list[tuple[Page, Page]]) -> Markup:
@@ -47,16 +65,14 @@ def connection_svg(articles: list[Page], edges: list[tuple[Page, Page]]) -> Mark
         if a.project_path in by_source and b.project_path in by_source:
             na, nb = by_source[a.project_path], by_source[b.project_path]
             lines.append(f'<line class="edge" x1="{na.x}" y1="{na.y}" x2="{nb.x}" y2="{nb.y}"/>')
-    boxes = []
-    for node in nodes:
-        x, y = node.x - NODE_W / 2, node.y - NODE_H / 2
-        boxes.append(
-            f'<rect class="node" x="{x}" y="{y}" width="{NODE_W}" height="{NODE_H}" rx="10"/>'
-            f'<text x="{node.x}" y="{node.y}" dominant-baseline="middle" text-anchor="middle">{escape(node.page.title)}</text>'
-        )
+    boxes = [
+        f'<rect class="node" x="{n.x - NODE_W / 2}" y="{n.y - NODE_H / 2}" width="{NODE_W}" height="{NODE_H}" rx="10"/>'
+        + label_svg(n)
+        for n in nodes
+    ]
     description = f"{len(nodes)} benefits, with a line between each pair whose articles link to each other."
     return Markup(
-        f'<svg class="connections" viewBox="0 0 {SIZE} {SIZE}" role="img" aria-labelledby="diagram-title diagram-desc">'
+        f'<svg class="benefit-map" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" aria-labelledby="diagram-title diagram-desc">'
         '<title id="diagram-title">How the benefits connect</title>'
         f'<desc id="diagram-desc">{escape(description)} The same connections are listed in text below the diagram.</desc>'
         + "".join(lines)

@@ -19,6 +19,7 @@ BANNED_PHRASES = (
     (re.compile(r"\bflush(?:es|ing|ed)?\s+(?:out\s+)?(?:the\s+)?toxins?", re.I), "flushes toxins"),
     (re.compile(r"\bcur(?:e|es|ed|ing)\b", re.I), "cures"),
 )
+ANY_BANNED = re.compile("|".join(f"(?:{pattern.pattern})" for pattern, _ in BANNED_PHRASES), re.I)
 QUOTED = re.compile(r'"[^"\n]*"|“[^”\n]*”|`[^`\n]*`')
 HEADING = re.compile(r"^(#{1,6})\s+\S")
 CITATION_KEYS = re.compile(r"@([A-Za-z0-9][A-Za-z0-9_.:-]*)")
@@ -126,7 +127,7 @@ def check_article(site: Site, page: Page, config: Config) -> list[Problem]:
                 f"cites {len(research)} research source(s); each article needs at least {config.min_citations}",
             )
         )
-    linked = {e.target for e in site.edges if e.source == where and site.by_source[e.target].kind == "article"}
+    linked = {p.project_path for p in site.outlinks[where] if p.kind == "article"}
     if len(linked) < config.min_article_links:
         problems.append(
             Problem(
@@ -152,6 +153,9 @@ def _title(section_id: str) -> str:
 
 def _background_misuse(site: Site, page: Page, allowed: str) -> list[Problem]:
     """Background sources never test massage: cite them only in the section that says why a topic matters."""
+    cited = site.rendered[page.project_path].citations
+    if not any(k in site.sources and site.sources[k].category == "background" for k in cited):
+        return []
     h2_ids = iter(site.rendered[page.project_path].h2_ids)
     section = ""
     problems = []
@@ -174,8 +178,12 @@ def _background_misuse(site: Site, page: Page, allowed: str) -> list[Problem]:
 
 def check_wording(page: Page) -> list[Problem]:
     """Phrases never published unqualified (quoting a claim in double quotes is fine)."""
-    problems = []
+    problems: list[Problem] = []
+    if not ANY_BANNED.search(page.body):  # the common case: one scan of the whole body
+        return problems
     for line_number, line in _prose_lines(page):
+        if not ANY_BANNED.search(line):
+            continue
         unquoted = QUOTED.sub(lambda m: " " * len(m.group(0)), line)
         for pattern, name in BANNED_PHRASES:
             match = pattern.search(unquoted)

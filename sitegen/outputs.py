@@ -21,6 +21,8 @@ EVIDENCE_LABELS = {
     "mixed": "Mixed evidence",
     "insufficient": "Insufficient evidence",
 }
+NAV_LIMIT = 12
+LIST_LIMIT = 12  # "cited in" / "used in" lists name this many pages, then say how many more
 CATEGORY_TITLES = {
     "research": "Studies of massage",
     "background": "Background: why each topic matters for immunity (these do not test massage)",
@@ -44,6 +46,8 @@ def common_context(site: Site, config: Config, page_url: str) -> dict[str, Any]:
         "page_url": site.url,
         "asset": asset,
         "articles": site.articles,
+        # every page lists the articles in its header only while that stays short (O(N) per page otherwise)
+        "nav_articles": site.articles if len(site.articles) <= NAV_LIMIT else [],
         "evidence_labels": EVIDENCE_LABELS,
         "canonical": urls.absolute(page_url),
         "this_url": page_url,
@@ -97,7 +101,7 @@ def _page_context(site: Site, config: Config, page: Page) -> dict[str, Any]:
         related=site.related(page),
         backlinks=site.backlinks[page.project_path],
         references=site.references(page),
-        position=site.articles.index(page) + 1 if page in site.articles else 0,
+        position=site.position.get(page.project_path, -1) + 1,
     )
     if page.slug == "":
         context.update(
@@ -115,10 +119,15 @@ def _bibliography_context(site: Site) -> dict[str, Any]:
             (s for s in site.sources.values() if s.category == category),
             key=lambda s: (s.authors.lower(), s.year or 0, s.id),
         )
-        groups.append((category, title, [(s, citing.get(s.id, [])) for s in sources]))
+        groups.append((category, title, [(s, *_shortlist(citing.get(s.id, []))) for s in sources]))
     return {"groups": groups}
 
 
 def _glossary_context(site: Site) -> dict[str, Any]:
     used = site.term_pages()
-    return {"terms": [(t, used.get(t.anchor, [])) for t in site.terms]}
+    return {"terms": [(t, *_shortlist(used.get(t.anchor, []))) for t in site.terms]}
+
+
+def _shortlist(pages: list[Page]) -> tuple[list[Page], int]:
+    """The first LIST_LIMIT pages and how many more there are (a long site keeps these pages small)."""
+    return pages[:LIST_LIMIT], max(0, len(pages) - LIST_LIMIT)

@@ -102,7 +102,7 @@ def load_site(config: Config, options: Options, cache: RenderCache | None = None
         terms,
         Urls(config.base_path, config.origin),
         manifest,
-        drafts=frozenset(p.project_path for p in pages if p not in published),
+        drafts=frozenset(p.project_path for p in pages) - {p.project_path for p in published},
     )
     problems += check_site(site, config)
     return site, problems
@@ -155,11 +155,13 @@ def build_to(config: Config, options: Options, out: Path, cache: RenderCache | N
     result = build(config, options, cache)
     search_problems: list[Problem] = []
 
-    def index_search(folder: Path) -> None:
-        problem = build_search_index(folder) if options.search else None
+    def index_search(folder: Path, changed: bool) -> None:
+        if not options.search or not (changed or not (folder / "pagefind").is_dir()):
+            return
+        problem = build_search_index(folder)
         if problem:
             search_problems.append(problem)
 
-    written = write_site(out, result.files, before_swap=index_search)
+    written = write_site(out, result.files, after_write=index_search)
     log.info("%d of %d files changed in %s", len(written), len(result.files), out)
     return Result(result.site, result.files, result.warnings + tuple(search_problems))

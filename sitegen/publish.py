@@ -7,6 +7,8 @@ import datetime as dt
 import importlib.util
 import json
 import logging
+import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -122,7 +124,7 @@ def json_ld(site: Site, config: Config, page: Page | None, url: str, title: str,
         data["about"] = {"@type": "Thing", "name": page.title}
         data["keywords"] = ", ".join(page.tags)
         data["citation"] = [_citation(s) for _, s in site.references(page)]
-    text = json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True)
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
     return Markup(text.replace("</", "<\\/"))  # noqa: S704 - JSON, with "</" escaped for the script element
 
 
@@ -138,12 +140,27 @@ def _citation(source: Source) -> dict[str, Any]:
 
 
 def build_search_index(folder: Path) -> Problem | None:
-    """Run Pagefind over the written site; a warning (not an error) if it is not installed."""
+    """Run Pagefind over the written site into a new bundle, then swap it for ``pagefind/``.
+
+    A warning (not an error) if Pagefind is not installed or fails: the site still works,
+    and its search page lists every article.
+    """
     if importlib.util.find_spec("pagefind") is None:
         return Problem("search", 0, "search index not built: install it with  pip install 'pagefind[bin]'", "warning")
-    command = [sys.executable, "-m", "pagefind", "--site", str(folder), "--silent"]
-    result = subprocess.run(command, capture_output=True, text=True, timeout=300, check=False)
-    if result.returncode != 0 or not (folder / "pagefind" / "pagefind.js").is_file():
-        detail = (result.stderr or result.stdout).strip().splitlines()[-1:] or ["no output"]
-        return Problem("search", 0, f"Pagefind failed: {detail[0]}", "warning")
+    bundle = folder.parent / f".{folder.name}.pagefind-{os.getpid()}"
+    shutil.rmtree(bundle, ignore_errors=True)
+    command = [sys.executable, "-m", "pagefind", "--site", str(folder), "--output-path", str(bundle), "--silent"]
+    try:
+        result = subprocess.run(command, capture_output=True, text=True, timeout=600, check=False)
+        if result.returncode != 0 or not (bundle / "pagefind.js").is_file():
+            detail = (result.stderr or result.stdout).strip().splitlines()[-1:] or ["no output"]
+            return Problem("search", 0, f"Pagefind failed: {detail[0]}", "warning")
+        old = folder / ".pagefind-old"
+        shutil.rmtree(old, ignore_errors=True)
+        if (folder / "pagefind").exists():
+            (folder / "pagefind").rename(old)
+        bundle.rename(folder / "pagefind")
+        shutil.rmtree(old, ignore_errors=True)
+    finally:
+        shutil.rmtree(bundle, ignore_errors=True)
     return None

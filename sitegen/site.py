@@ -48,8 +48,12 @@ class Site:
         self.by_source = {p.project_path: p for p in self.pages}
         self.by_slug = {p.slug: p for p in self.pages}
         self.articles = [p for p in self.pages if p.kind == "article"]
+        self.position = {p.project_path: i for i, p in enumerate(self.articles)}  # 0-based, articles only
         self.edges = self._edges()
         self.backlinks = self._backlinks()
+        self.outlinks: dict[str, list[Page]] = {p.project_path: [] for p in self.pages}
+        for edge in self.edges:
+            self.outlinks[edge.source].append(self.by_source[edge.target])
 
     # -- navigation -------------------------------------------------------------
     def url(self, page: Page) -> str:
@@ -57,9 +61,9 @@ class Site:
 
     def neighbours(self, page: Page) -> tuple[Page | None, Page | None]:
         """Previous and next article along ``order``."""
-        if page not in self.articles:
+        index = self.position.get(page.project_path)
+        if index is None:
             return None, None
-        index = self.articles.index(page)
         previous = self.articles[index - 1] if index > 0 else None
         following = self.articles[index + 1] if index + 1 < len(self.articles) else None
         return previous, following

@@ -55,46 +55,94 @@ def check_output_dir(out: Path, root: Path) -> None:
         )
 
 
-def write_site(out: Path, files: Mapping[str, bytes], before_swap: Callable[[Path], None] | None = None) -> list[str]:
-    """Write ``files`` (path inside the site -> bytes) to a new folder, then swap it for ``out``.
+def write_site(
+    out: Path, files: Mapping[str, bytes], after_write: Callable[[Path, bool], None] | None = None
+) -> list[str]:
+    """Write ``files`` (path inside the site -> bytes) to ``out``; return the paths that changed.
 
-    A file whose bytes did not change since the last build is hard-linked from the old
-    output instead of written again, so it keeps its modification time. Returns the paths
-    that were written (new or changed). ``before_swap`` may add files (the search index).
+    A first build (or one over an output without a readable manifest) writes a new folder
+    beside ``out`` and swaps it in when complete. Later builds stage only the files whose
+    bytes changed beside ``out``, then move them into place and remove files that are gone,
+    so unchanged files keep their bytes and times. Either way nothing in ``out`` is touched
+    until everything new has been written in full. ``after_write(folder, changed)`` may add
+    generated files (the search index) before the result is swapped in.
     """
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
     previous = read_manifest(out)
+    if previous and out.is_dir():
+        return _update(out, files, previous, after_write)
+    return _replace(out, files, after_write)
+
+
+def _replace(out: Path, files: Mapping[str, bytes], after_write: Callable[[Path, bool], None] | None) -> list[str]:
     fresh = out.parent / f".{out.name}.new-{os.getpid()}"
     shutil.rmtree(fresh, ignore_errors=True)
-    written: list[str] = []
-    hashes: dict[str, str] = {}
     try:
         fresh.mkdir(mode=0o755)
-        for name in sorted(files):
-            path = fresh / name
-            path.parent.mkdir(parents=True, exist_ok=True, mode=0o755)
-            hashes[name] = digest(files[name])
-            if previous.get(name) != hashes[name] or not _link(out / name, path):
-                path.write_bytes(files[name])
-                written.append(name)
-        note = {"note": "Written by sitegen; this folder is replaced on every build.", "files": hashes}
-        (fresh / MARKER).write_text(json.dumps(note, indent=0, sort_keys=True), encoding="utf-8")
-        if before_swap:
-            before_swap(fresh)
+        _write_files(fresh, files, sorted(files))
+        _write_manifest(fresh, files)
+        if after_write:
+            after_write(fresh, True)
         _swap(fresh, out)
     finally:
         shutil.rmtree(fresh, ignore_errors=True)
-    return written
+    return sorted(files)
 
 
-def _link(old: Path, new: Path) -> bool:
-    """Reuse an unchanged file of the previous output; False if that is not possible."""
+def _update(
+    out: Path, files: Mapping[str, bytes], previous: dict[str, str], after_write: Callable[[Path, bool], None] | None
+) -> list[str]:
+    changed = [
+        name for name in sorted(files) if previous.get(name) != digest(files[name]) or not (out / name).is_file()
+    ]
+    gone = sorted(set(previous) - set(files))
+    stage = out.parent / f".{out.name}.stage-{os.getpid()}"
+    shutil.rmtree(stage, ignore_errors=True)
     try:
-        os.link(old, new)
-        return True
-    except OSError:
-        return False
+        stage.mkdir(mode=0o755)
+        _write_files(stage, files, changed)
+        for name in changed:  # everything is staged: now move it into place
+            target = out / name
+            target.parent.mkdir(parents=True, exist_ok=True, mode=0o755)
+            os.replace(stage / name, target)
+        for name in gone:
+            (out / name).unlink(missing_ok=True)
+            _remove_empty_parents(out / name, out)
+        _write_manifest(out, files)
+        if after_write:
+            after_write(out, bool(changed or gone))
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
+    return changed
+
+
+def _write_files(folder: Path, files: Mapping[str, bytes], names: list[str]) -> None:
+    made: set[Path] = set()
+    for name in names:
+        path = folder / name
+        if path.parent not in made:
+            path.parent.mkdir(parents=True, exist_ok=True, mode=0o755)
+            made.add(path.parent)
+        path.write_bytes(files[name])
+
+
+def _write_manifest(folder: Path, files: Mapping[str, bytes]) -> None:
+    hashes = {name: digest(data) for name, data in sorted(files.items())}
+    note = {"note": "Written by sitegen; only sitegen replaces this folder.", "files": hashes}
+    temporary = folder / f"{MARKER}.tmp"
+    temporary.write_text(json.dumps(note, indent=0, sort_keys=True), encoding="utf-8")
+    os.replace(temporary, folder / MARKER)
+
+
+def _remove_empty_parents(path: Path, root: Path) -> None:
+    folder = path.parent
+    while folder != root and folder.is_relative_to(root):
+        try:
+            folder.rmdir()
+        except OSError:
+            return
+        folder = folder.parent
 
 
 def _swap(fresh: Path, out: Path) -> None:

@@ -16,8 +16,8 @@ from pathlib import Path
 from sitegen.cache import RenderCache
 from sitegen.config import load_config
 from sitegen.errors import Problem, SiteError
-from sitegen.publish import missing_origin_notice
 from sitegen.pipeline import Options, build, build_to
+from sitegen.publish import missing_origin_notice
 from sitegen.scaffold import new_article
 
 COMMANDS = ("build", "check", "new", "serve")

@@ -64,7 +64,7 @@ class _Refs(HTMLParser):
         if values.get("id"):
             self.ids.add(str(values["id"]))
         for name in ("href", "src"):
-            if values.get(name) and not (tag == "form"):
+            if values.get(name) and tag != "form":
                 self.refs.append(str(values[name]))
         if values.get("srcset"):
             self.refs += [part.strip().split()[0] for part in str(values["srcset"]).split(",") if part.strip()]

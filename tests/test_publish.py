@@ -32,7 +32,11 @@ def test_every_link_asset_and_anchor_resolves_under_the_prefix(site: Path) -> No
         result = crawl(start)
     assert not result.broken, result.broken
     assert not result.outside, result.outside
-    missing = [f"{source} -> {page}#{frag}" for source, page, frag in result.fragments if frag not in result.ids.get(page, set())]
+    missing = [
+        f"{source} -> {page}#{frag}"
+        for source, page, frag in result.fragments
+        if frag not in result.ids.get(page, set())
+    ]
     assert not missing, missing
     crawled = {u.split(PREFIX, 1)[1] for u in result.pages}
     for slug in SLUGS:

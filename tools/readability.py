@@ -113,14 +113,9 @@ def main(argv: list[str]) -> int:
         words.append(n_words)
         grades.append(grade)
         status = "FAIL: " + "; ".join(problems) if problems else "ok"
-        print(
-            f"{path.name:<{width}}  {n_words:>5} words  grade {grade:>5.1f}  {status}"
-        )
+        print(f"{path.name:<{width}}  {n_words:>5} words  grade {grade:>5.1f}  {status}")
 
-    print(
-        f"{'median':<{width}}  {statistics.median(words):>5g} words  "
-        f"grade {statistics.median(grades):>5.1f}"
-    )
+    print(f"{'median':<{width}}  {statistics.median(words):>5g} words  grade {statistics.median(grades):>5.1f}")
     return 1 if failed else 0
 
 

@@ -13,7 +13,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from sitegen.cache import RenderCache
+from sitegen.cache import BuildCache
 from sitegen.config import load_config
 from sitegen.errors import Problem, SiteError
 from sitegen.pipeline import Options, build, build_to
@@ -57,6 +57,9 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     b = commands.add_parser("build", parents=[common], help="build the site (the default command)")
     site_options(b)
     b.add_argument("--out", type=Path, default=Path("_site"), help="output folder (default: _site)")
+    b.add_argument(
+        "--no-search", action="store_true", help="skip the Pagefind search index (it is most of a large build)"
+    )
     c = commands.add_parser("check", parents=[common], help="load, render and check everything; write nothing")
     site_options(c)
     n = commands.add_parser("new", parents=[common], help="scaffold a new article (as a draft)")
@@ -103,9 +106,11 @@ def run(args: argparse.Namespace) -> int:
 
         return serve(root, host=args.host, port=args.port, drafts=args.drafts, out=args.out, open_browser=args.open)
     config = load_config(root, base_url=args.base_url)
-    options = Options(drafts=args.drafts, strict=args.strict, jobs=args.jobs)
+    options = Options(
+        drafts=args.drafts, strict=args.strict, jobs=args.jobs, search=not getattr(args, "no_search", False)
+    )
     # check reads the cache but writes nothing at all
-    cache = RenderCache(None if args.no_cache else root / ".cache" / "render", writable=args.command == "build")
+    cache = BuildCache(None if args.no_cache else root / ".cache", writable=args.command == "build")
     if args.command == "check":
         result = build(config, options, cache)
         report(result.warnings)

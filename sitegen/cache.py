@@ -1,32 +1,49 @@
-"""Rendered Markdown, cached by a hash of everything that affects it.
+"""What a build can reuse from the last one.
 
-The key covers the engine version, the Markdown package and configuration, the glossary,
-the source path and the body text. Entries live in memory (the dev server) and optionally
-on disk under ``.cache/`` (builds). A disk entry that does not parse or whose checksum does
-not match is ignored and rendered again: the cache is never trusted blindly.
+Each source is cached as a SourceEntry (its parsed front matter, its rendered Markdown and
+its local-check problems) under a key that hashes the source's bytes together with
+everything else its entry depends on: the engine and Markdown versions and configuration,
+the glossary, the bibliography and the content rules of site.yaml. Entries live in memory
+(the dev server keeps them between rebuilds) and, for builds, in one file under .cache/
+protected by a checksum: a file that is truncated, corrupt or from another version is
+ignored and everything is rendered again. Entries not used by a build are dropped.
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
 import os
+import pickle
+from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import markdown as markdown_package
 
 from . import __version__
+from .bibliography import Source
+from .config import Config
+from .content import Page
+from .errors import Problem
 from .glossary import Term
-from .markdown import EXTENSION_CONFIG, EXTENSIONS, Link, Rendered
+from .markdown import EXTENSION_CONFIG, EXTENSIONS, Rendered
 
 log = logging.getLogger("sitegen")
-FORMAT = 1
+FORMAT = 2
+CACHE_FILE = "sources.pickle"
 
 
-def render_salt(terms: tuple[Term, ...]) -> str:
-    """A hash of every input to rendering other than the page itself."""
+@dataclass(frozen=True, slots=True)
+class SourceEntry:
+    page: Page
+    rendered: Rendered
+    problems: tuple[Problem, ...]  # from the local checks
+
+
+def source_salt(config: Config, sources: Mapping[str, Source], terms: tuple[Term, ...]) -> str:
+    """A hash of every input, other than the source itself, that its entry depends on."""
+    rules = (config.required_sections, config.min_citations, config.background_section, config.bibliography.name)
     parts = [
         __version__,
         str(FORMAT),
@@ -34,94 +51,90 @@ def render_salt(terms: tuple[Term, ...]) -> str:
         repr(EXTENSIONS),
         repr(EXTENSION_CONFIG),
         repr(terms),
+        repr(sorted(sources.items())),
+        repr(rules),
     ]
     return hashlib.sha256("\0".join(parts).encode()).hexdigest()
 
 
-def cache_key(salt: str, source: str, body: str) -> str:
-    return hashlib.sha256(f"{salt}\0{source}\0{body}".encode()).hexdigest()
+def entry_key(salt: str, source: str, kind: str, data: bytes) -> str:
+    digest = hashlib.sha256(f"{salt}\0{source}\0{kind}\0".encode())
+    digest.update(data)
+    return digest.hexdigest()
 
 
-def to_json(rendered: Rendered) -> dict[str, Any]:
-    return {
-        "html": rendered.html,
-        "toc": [list(t) for t in rendered.toc],
-        "h2_ids": list(rendered.h2_ids),
-        "ids": sorted(rendered.ids),
-        "links": [[x.kind, x.target, x.fragment, x.raw] for x in rendered.links],
-        "citations": list(rendered.citations),
-        "bad_citations": list(rendered.bad_citations),
-        "terms": list(rendered.terms),
-        "has_h1": rendered.has_h1,
-    }
-
-
-def from_json(data: dict[str, Any]) -> Rendered:
-    return Rendered(
-        html=str(data["html"]),
-        toc=tuple((int(a), str(b), str(c)) for a, b, c in data["toc"]),
-        h2_ids=tuple(map(str, data["h2_ids"])),
-        ids=frozenset(map(str, data["ids"])),
-        links=tuple(Link(*map(str, x)) for x in data["links"]),
-        citations=tuple(map(str, data["citations"])),
-        bad_citations=tuple(map(str, data["bad_citations"])),
-        terms=tuple(map(str, data["terms"])),
-        has_h1=bool(data["has_h1"]),
-    )
-
-
-class RenderCache:
-    """Rendered pages by key, in memory and (when ``folder`` is given) on disk."""
+class BuildCache:
+    """Source entries by key: in memory, and on disk when ``folder`` is given."""
 
     def __init__(self, folder: Path | None = None, *, writable: bool = True) -> None:
         self.folder = folder
         self.writable = writable
-        self.memory: dict[str, Rendered] = {}
-        self.hits = 0
-        self.misses = 0
+        self._entries: dict[str, SourceEntry] | None = None
+        self.used: set[str] = set()
+        self.added = 0
 
-    def get(self, key: str) -> Rendered | None:
-        found = self.memory.get(key) or self._read(key)
-        if found is None:
-            self.misses += 1
-        else:
-            self.hits += 1
-            self.memory[key] = found
-        return found
+    @property
+    def entries(self) -> dict[str, SourceEntry]:
+        if self._entries is None:
+            self._entries = self._read()
+        return self._entries
 
-    def put(self, key: str, rendered: Rendered) -> None:
-        self.memory[key] = rendered
-        if self.folder is not None and self.writable:
-            self._write(key, rendered)
+    def get(self, key: str) -> SourceEntry | None:
+        entry = self.entries.get(key)
+        if entry is not None:
+            self.used.add(key)
+        return entry
 
-    def _path(self, key: str) -> Path:
-        assert self.folder is not None
-        return self.folder / key[:2] / f"{key}.json"
+    def put(self, key: str, entry: SourceEntry) -> None:
+        self.entries[key] = entry
+        self.used.add(key)
+        self.added += 1
 
-    def _read(self, key: str) -> Rendered | None:
+    def finish(self) -> None:
+        """Forget entries this build did not use, and save when anything changed."""
+        stale = set(self.entries) - self.used
+        for key in stale:
+            del self.entries[key]
+        if (self.added or stale) and self.folder is not None and self.writable:
+            self._write()
+        self.used, self.added = set(), 0
+
+    def _read(self) -> dict[str, SourceEntry]:
         if self.folder is None:
-            return None
+            return {}
+        path = self.folder / CACHE_FILE
         try:
-            data = json.loads(self._path(key).read_bytes())
-            body = json.dumps(data["rendered"], sort_keys=True)
-            if data["key"] != key or data["check"] != hashlib.sha256(body.encode()).hexdigest():
-                raise ValueError("checksum mismatch")
-            return from_json(data["rendered"])
+            data = path.read_bytes()
         except FileNotFoundError:
-            return None
-        except (OSError, ValueError, KeyError, TypeError) as exc:
-            log.debug("ignoring cache entry %s: %s", key, exc)
-            return None
-
-    def _write(self, key: str, rendered: Rendered) -> None:
-        path = self._path(key)
-        payload = to_json(rendered)
-        body = json.dumps(payload, sort_keys=True)
-        record = {"key": key, "check": hashlib.sha256(body.encode()).hexdigest(), "rendered": payload}
+            return {}
+        except OSError as exc:
+            log.info("cache ignored (%s): everything is rendered again", exc)
+            return {}
+        checksum, _, payload = data.partition(b"\n")
+        if checksum.decode("ascii", "replace") != hashlib.sha256(payload).hexdigest():
+            log.info("cache %s is corrupt or truncated: ignored, everything is rendered again", path)
+            return {}
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-            temporary.write_text(json.dumps(record, sort_keys=True), encoding="utf-8")
-            os.replace(temporary, path)
+            loaded = pickle.loads(payload)
+        except Exception as exc:
+            log.info("cache %s unreadable (%s): ignored", path, exc)
+            return {}
+        if (
+            not isinstance(loaded, dict)
+            or loaded.get("format") != FORMAT
+            or not isinstance(loaded.get("entries"), dict)
+        ):
+            return {}
+        return {k: v for k, v in loaded["entries"].items() if isinstance(v, SourceEntry)}
+
+    def _write(self) -> None:
+        assert self.folder is not None
+        payload = pickle.dumps({"format": FORMAT, "entries": self.entries}, protocol=pickle.HIGHEST_PROTOCOL)
+        data = hashlib.sha256(payload).hexdigest().encode() + b"\n" + payload
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            temporary = self.folder / f"{CACHE_FILE}.{os.getpid()}.tmp"
+            temporary.write_bytes(data)
+            os.replace(temporary, self.folder / CACHE_FILE)
         except OSError as exc:  # a cache that cannot be written only costs time
-            log.debug("cannot write cache entry %s: %s", key, exc)
+            log.info("cannot write the cache: %s", exc)

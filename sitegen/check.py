@@ -1,15 +1,21 @@
-"""Checks over the loaded site: links, anchors, citations, structure and wording -> problems."""
+"""Checks -> problems. Two kinds:
+
+- local checks look at one page with the bibliography and site.yaml (wording, citations,
+  required sections, headings); their result is cached with the page;
+- site checks need every page (links and anchors, related articles, orders).
+"""
 
 from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 
+from .bibliography import Source
 from .config import Config
 from .content import Page
 from .errors import Problem, suggest
-from .markdown import Link
+from .markdown import Link, Rendered
 from .site import Site
 
 # Phrases we never publish unqualified. Reporting a claim in double quotes is allowed.
@@ -21,19 +27,122 @@ BANNED_PHRASES = (
 )
 ANY_BANNED = re.compile("|".join(f"(?:{pattern.pattern})" for pattern, _ in BANNED_PHRASES), re.I)
 QUOTED = re.compile(r'"[^"\n]*"|“[^”\n]*”|`[^`\n]*`')
-HEADING = re.compile(r"^(#{1,6})\s+\S")
 CITATION_KEYS = re.compile(r"@([A-Za-z0-9][A-Za-z0-9_.:-]*)")
+CITATION_GROUP = re.compile(r"\[@[^\]]*\]")
 
 
-def check_site(site: Site, config: Config) -> list[Problem]:
-    """Every check, every page: all problems in one list."""
+# -- local checks: one page ----------------------------------------------------------
+def local_problems(page: Page, rendered: Rendered, sources: Mapping[str, Source], config: Config) -> list[Problem]:
+    """Every check that needs only this page, the bibliography and site.yaml."""
+    problems = check_citations(page, rendered, sources, config) + check_wording(page)
+    if page.kind == "article":
+        problems += check_structure(page, rendered, sources, config)
+    return problems
+
+
+def check_citations(page: Page, rendered: Rendered, sources: Mapping[str, Source], config: Config) -> list[Problem]:
+    where = page.project_path
+    problems = [
+        Problem(where, page.line_containing(text), f'citation "{text}" must look like [@id] or [@id1; @id2]')
+        for text in rendered.bad_citations
+    ]
+    for key in rendered.citations:
+        if key not in sources:
+            hint = suggest(key, sources) or f" Sources are the ids in {config.bibliography.name}."
+            problems.append(Problem(where, page.line_containing(f"@{key}"), f'unknown source "@{key}".{hint}'))
+    return problems
+
+
+def check_structure(page: Page, rendered: Rendered, sources: Mapping[str, Source], config: Config) -> list[Problem]:
+    """Sections in order, no second h1, enough research sources, background sources in their place."""
+    where = page.project_path
+    problems: list[Problem] = []
+    if rendered.has_h1:
+        message = "use ## for sections: the template writes the title as the only h1"
+        problems.append(Problem(where, page.line_containing("# "), message))
+    present = [i for i in rendered.h2_ids if i in config.required_sections]
+    missing = [i for i in config.required_sections if i not in rendered.h2_ids]
+    for section in missing:
+        message = f'missing the required section "## {_title(section)}" (id {section})'
+        problems.append(Problem(where, page.body_line, message))
+    if not missing and present != list(config.required_sections):
+        order = ", ".join(config.required_sections)
+        problems.append(Problem(where, page.body_line, f"required sections are out of order; they go: {order}"))
+    research = {k for k in rendered.citations if k in sources and sources[k].category == "research"}
+    if len(research) < config.min_citations:
+        message = f"cites {len(research)} research source(s); each article needs at least {config.min_citations}"
+        problems.append(Problem(where, page.body_line, message))
+    if config.background_section:
+        problems += _background_misuse(page, rendered, sources, config.background_section)
+    return problems
+
+
+def _title(section_id: str) -> str:
+    return section_id.replace("-", " ").capitalize()
+
+
+def _background_misuse(page: Page, rendered: Rendered, sources: Mapping[str, Source], allowed: str) -> list[Problem]:
+    """Background sources never test massage: cite them only in the section that says why a topic matters."""
+    if not any(k in sources and sources[k].category == "background" for k in rendered.citations):
+        return []
+    h2_ids = iter(rendered.h2_ids)
+    section = ""
+    problems = []
+    for line_number, line in _prose_lines(page):
+        if line.startswith("## "):
+            section = next(h2_ids, "")
+        if "[@" not in line:
+            continue
+        for key in CITATION_KEYS.findall(" ".join(CITATION_GROUP.findall(line))):
+            source = sources.get(key)
+            if source and source.category == "background" and section != allowed:
+                message = (
+                    f'"@{key}" is a background source (it does not test massage); '
+                    f'cite it only under "## {_title(allowed)}"'
+                )
+                problems.append(Problem(page.project_path, line_number, message))
+    return problems
+
+
+def check_wording(page: Page) -> list[Problem]:
+    """Phrases never published unqualified (quoting a claim in double quotes is fine)."""
+    problems: list[Problem] = []
+    if not ANY_BANNED.search(page.body):  # the common case: one scan of the whole body
+        return problems
+    for line_number, line in _prose_lines(page):
+        if not ANY_BANNED.search(line):
+            continue
+        unquoted = QUOTED.sub(lambda m: " " * len(m.group(0)), line)
+        for pattern, name in BANNED_PHRASES:
+            match = pattern.search(unquoted)
+            if match:
+                message = (
+                    f'"{match.group(0)}": we never publish "{name}" unqualified; '
+                    "reword it, or put the claim in double quotes if you are reporting it"
+                )
+                problems.append(Problem(page.project_path, line_number, message))
+    return problems
+
+
+def _prose_lines(page: Page) -> Iterator[tuple[int, str]]:
+    """Body lines outside fenced code blocks, with their line numbers in the file."""
+    fenced = False
+    for offset, line in enumerate(page.body.split("\n")):
+        if line.lstrip().startswith(("```", "~~~")):
+            fenced = not fenced
+            continue
+        if not fenced:
+            yield page.body_line + offset, line
+
+
+# -- site checks: every page -----------------------------------------------------------
+def site_problems(site: Site, config: Config) -> list[Problem]:
+    """Links and anchors between pages, related articles, link counts, orders."""
     problems: list[Problem] = []
     for page in site.pages:
         problems += check_links(site, page)
-        problems += check_citations(site, page, config)
-        problems += check_wording(page)
         if page.kind == "article":
-            problems += check_article(site, page, config)
+            problems += check_connections(site, page, config)
     problems += check_orders(site)
     return problems
 
@@ -46,12 +155,11 @@ def _link_problem(site: Site, page: Page, link: Link) -> Problem | None:
     line = page.line_containing(link.raw)
     where = page.project_path
     if link.kind == "bad":
-        return Problem(
-            where,
-            line,
+        message = (
             f'link "{link.raw}" does not point to a Markdown source or a file under static/; '
-            "link to the article's .md file (e.g. stress.md) or to ../../static/<file>",
+            "link to the article's .md file (e.g. stress.md) or to ../../static/<file>"
         )
+        return Problem(where, line, message)
     if link.kind == "static":
         if link.target in site.assets:
             return None
@@ -59,9 +167,8 @@ def _link_problem(site: Site, page: Page, link: Link) -> Problem | None:
         return Problem(where, line, f'link "{link.raw}": file {link.target} does not exist.{hint}')
     target = page if link.kind == "anchor" else site.by_source.get(link.target)
     if target is None and link.target in site.drafts:
-        return Problem(
-            where, line, f'link "{link.raw}": {link.target} is a draft, left out of this build (--drafts includes it)'
-        )
+        message = f'link "{link.raw}": {link.target} is a draft, left out of this build (--drafts includes it)'
+        return Problem(where, line, message)
     if target is None:
         return Problem(where, line, f'link "{link.raw}": {link.target} does not exist.{_near_page(site, page, link)}')
     ids = site.rendered[target.project_path].ids
@@ -81,133 +188,21 @@ def _near_page(site: Site, page: Page, link: Link) -> str:
     return suggest(wanted, relative)
 
 
-def check_citations(site: Site, page: Page, config: Config) -> list[Problem]:
-    rendered = site.rendered[page.project_path]
-    problems = [
-        Problem(
-            page.project_path, page.line_containing(text), f'citation "{text}" must look like [@id] or [@id1; @id2]'
-        )
-        for text in rendered.bad_citations
-    ]
-    for key in rendered.citations:
-        if key not in site.sources:
-            hint = suggest(key, site.sources) or f" Sources are the ids in {config.bibliography.name}."
-            problems.append(
-                Problem(page.project_path, page.line_containing(f"@{key}"), f'unknown source "@{key}".{hint}')
-            )
-    return problems
-
-
-def check_article(site: Site, page: Page, config: Config) -> list[Problem]:
-    """Structure every article must have: sections, sources, links, related pages."""
-    rendered = site.rendered[page.project_path]
+def check_connections(site: Site, page: Page, config: Config) -> list[Problem]:
+    """Enough in-text links to other articles, and related slugs that exist."""
     where = page.project_path
     problems: list[Problem] = []
-    if rendered.has_h1:
-        problems.append(
-            Problem(
-                where, page.line_containing("# "), "use ## for sections: the template writes the title as the only h1"
-            )
-        )
-    present = [i for i in rendered.h2_ids if i in config.required_sections]
-    missing = [i for i in config.required_sections if i not in rendered.h2_ids]
-    for section in missing:
-        problems.append(
-            Problem(where, page.body_line, f'missing the required section "## {_title(section)}" (id {section})')
-        )
-    if not missing and present != list(config.required_sections):
-        order = ", ".join(config.required_sections)
-        problems.append(Problem(where, page.body_line, f"required sections are out of order; they go: {order}"))
-    research = {k for k in rendered.citations if k in site.sources and site.sources[k].category == "research"}
-    if len(research) < config.min_citations:
-        problems.append(
-            Problem(
-                where,
-                page.body_line,
-                f"cites {len(research)} research source(s); each article needs at least {config.min_citations}",
-            )
-        )
     linked = {p.project_path for p in site.outlinks[where] if p.kind == "article"}
     if len(linked) < config.min_article_links:
-        problems.append(
-            Problem(
-                where,
-                page.body_line,
-                f"links in its text to {len(linked)} other article(s); link to at least {config.min_article_links}",
-            )
-        )
+        message = f"links in its text to {len(linked)} other article(s); link to at least {config.min_article_links}"
+        problems.append(Problem(where, page.body_line, message))
     for slug in page.related:
         if slug not in site.by_slug or site.by_slug[slug].kind != "article":
             hint = suggest(slug, [a.slug for a in site.articles])
             problems.append(Problem(where, page.line_of("related"), f'related article "{slug}" does not exist.{hint}'))
         elif slug == page.slug:
             problems.append(Problem(where, page.line_of("related"), "an article cannot be related to itself"))
-    if config.background_section:
-        problems += _background_misuse(site, page, config.background_section)
     return problems
-
-
-def _title(section_id: str) -> str:
-    return section_id.replace("-", " ").capitalize()
-
-
-def _background_misuse(site: Site, page: Page, allowed: str) -> list[Problem]:
-    """Background sources never test massage: cite them only in the section that says why a topic matters."""
-    cited = site.rendered[page.project_path].citations
-    if not any(k in site.sources and site.sources[k].category == "background" for k in cited):
-        return []
-    h2_ids = iter(site.rendered[page.project_path].h2_ids)
-    section = ""
-    problems = []
-    for line_number, line in _prose_lines(page):
-        if line.startswith("## "):
-            section = next(h2_ids, "")
-        for key in CITATION_KEYS.findall(" ".join(re.findall(r"\[@[^\]]*\]", line))):
-            source = site.sources.get(key)
-            if source and source.category == "background" and section != allowed:
-                problems.append(
-                    Problem(
-                        page.project_path,
-                        line_number,
-                        f'"@{key}" is a background source (it does not test massage); '
-                        f'cite it only under "## {_title(allowed)}"',
-                    )
-                )
-    return problems
-
-
-def check_wording(page: Page) -> list[Problem]:
-    """Phrases never published unqualified (quoting a claim in double quotes is fine)."""
-    problems: list[Problem] = []
-    if not ANY_BANNED.search(page.body):  # the common case: one scan of the whole body
-        return problems
-    for line_number, line in _prose_lines(page):
-        if not ANY_BANNED.search(line):
-            continue
-        unquoted = QUOTED.sub(lambda m: " " * len(m.group(0)), line)
-        for pattern, name in BANNED_PHRASES:
-            match = pattern.search(unquoted)
-            if match:
-                problems.append(
-                    Problem(
-                        page.project_path,
-                        line_number,
-                        f'"{match.group(0)}": we never publish "{name}" unqualified; '
-                        "reword it, or put the claim in double quotes if you are reporting it",
-                    )
-                )
-    return problems
-
-
-def _prose_lines(page: Page) -> Iterator[tuple[int, str]]:
-    """Body lines outside fenced code blocks, with their line numbers in the file."""
-    fenced = False
-    for offset, line in enumerate(page.body.split("\n")):
-        if line.lstrip().startswith(("```", "~~~")):
-            fenced = not fenced
-            continue
-        if not fenced:
-            yield page.body_line + offset, line
 
 
 def check_orders(site: Site) -> list[Problem]:
@@ -215,11 +210,7 @@ def check_orders(site: Site) -> list[Problem]:
     problems = []
     for page in site.articles:
         if page.order in seen:
-            other = seen[page.order]
-            problems.append(
-                Problem(
-                    page.project_path, page.line_of("order"), f"order {page.order} is also used by {other.project_path}"
-                )
-            )
+            message = f"order {page.order} is also used by {seen[page.order].project_path}"
+            problems.append(Problem(page.project_path, page.line_of("order"), message))
         seen[page.order] = page
     return problems

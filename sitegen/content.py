@@ -215,18 +215,21 @@ def discover(content_dir: Path) -> tuple[list[tuple[str, str, Path]], list[Probl
     return found, problems
 
 
+def read_source(source: str, kind: str, data: bytes) -> tuple[Page | None, list[Problem]]:
+    """Decode and parse one source's bytes."""
+    try:
+        text = decode_source(data)
+    except UnicodeDecodeError as exc:
+        return None, [decode_problem(f"content/{source}", data, exc)]
+    return parse_page(source, kind, text)
+
+
 def load_pages(content_dir: Path) -> tuple[list[Page], list[Problem]]:
     """Read and parse every source; collect every problem rather than stopping at the first."""
     sources, problems = discover(content_dir)
     pages: list[Page] = []
     for source, kind, path in sources:
-        data = path.read_bytes()
-        try:
-            text = decode_source(data)
-        except UnicodeDecodeError as exc:
-            problems.append(decode_problem(f"content/{source}", data, exc))
-            continue
-        page, page_problems = parse_page(source, kind, text)
+        page, page_problems = read_source(source, kind, path.read_bytes())
         problems += page_problems
         if page:
             pages.append(page)

@@ -58,19 +58,29 @@ def common_context(site: Site, config: Config, page_url: str) -> dict[str, Any]:
     }
 
 
-def render_pages(site: Site, config: Config, env: jinja2.Environment) -> dict[str, bytes]:
-    """Every HTML file of the site, keyed by its path inside the output folder."""
+# Pages made from the whole site rather than from one source: output path -> template.
+GENERATED = {
+    "bibliography/index.html": "bibliography.html",
+    "glossary/index.html": "glossary.html",
+    "search/index.html": "search.html",
+    "404.html": "404.html",
+}
+
+
+def render_pages(
+    site: Site, config: Config, env: jinja2.Environment, skip: frozenset[str] = frozenset()
+) -> dict[str, bytes]:
+    """Every HTML file of the site (but those in ``skip``), keyed by its path in the output folder."""
     files: dict[str, bytes] = {}
     for page in site.pages:
-        files[page.output_path] = _render(env, _page_template(page), _page_context(site, config, page))
-    generated = {
-        "bibliography/index.html": ("bibliography.html", _bibliography_context(site)),
-        "glossary/index.html": ("glossary.html", _glossary_context(site)),
-        "search/index.html": ("search.html", {}),
-        "404.html": ("404.html", {}),
-    }
-    for path, (template, extra) in generated.items():
+        if page.output_path not in skip:
+            files[page.output_path] = _render(env, _page_template(page), _page_context(site, config, page))
+    extras = {"bibliography.html": _bibliography_context, "glossary.html": _glossary_context}
+    for path, template in GENERATED.items():
+        if path in skip:
+            continue
         url = site.urls.to(path.removesuffix("index.html"))
+        extra = extras[template](site) if template in extras else {}
         context = {**common_context(site, config, url), **extra}
         if path == "404.html":  # served at every missing address: no canonical URL of its own
             context["canonical"] = ""

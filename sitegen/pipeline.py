@@ -1,41 +1,69 @@
-"""The build, in its phases: load -> resolve and check -> render -> write."""
+"""The build, in its phases: load -> resolve and check -> render -> write.
+
+1. Load: read site.yaml, the bibliography, the glossary and every source; parse, render and
+   check each source on its own (reusing the cache for sources whose bytes did not change).
+2. Resolve and check: index every page (Site), then check what needs them all (links).
+3. Render templates for the pages whose inputs changed, and write only what changed.
+"""
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from .assets import collect_assets
-from .bibliography import load_bibliography
-from .cache import RenderCache, cache_key, render_salt
-from .check import check_site
+from .bibliography import Source, load_bibliography
+from .cache import BuildCache, SourceEntry, entry_key, source_salt
+from .check import local_problems, site_problems
 from .config import Config
-from .content import Page, load_pages
+from .content import Page, discover, read_source
 from .errors import Problem, SiteError
 from .glossary import Term, load_glossary
 from .markdown import Rendered, Renderer
-from .outputs import render_pages
+from .outputs import GENERATED, render_pages
 from .publish import build_search_index, publication_files
 from .site import Site
 from .templates import make_environment
 from .urls import Urls
-from .writer import check_output_dir, write_site
+from .writer import check_output_dir, read_manifest, write_site
 
 log = logging.getLogger("sitegen")
+POOL_THRESHOLD = 64  # fewer pages than this to render: a process pool costs more than it saves
 
 
 @dataclass(frozen=True, slots=True)
 class Options:
     drafts: bool = False
     strict: bool = False
-    jobs: int = 0  # worker processes for Markdown; 0: as many as the machine has CPUs
+    jobs: int = 0  # worker processes for Markdown; 0: one per CPU
     search: bool = True  # build the Pagefind index (the dev server leaves it out for speed)
 
 
-POOL_THRESHOLD = 64  # fewer pages than this to render: a process pool costs more than it saves
+@dataclass(frozen=True, slots=True)
+class Loaded:
+    """Phases 1-2: the site, every problem found, and each source's cache key."""
+
+    site: Site
+    problems: list[Problem]
+    keys: dict[str, str]  # project path -> cache key of its source entry
+
+
+@dataclass(frozen=True, slots=True)
+class Result:
+    """A successful build: the site, the files rendered (changed ones only when ``kept``), warnings."""
+
+    site: Site
+    files: dict[str, bytes]
+    warnings: tuple[Problem, ...]
+    keys: dict[str, str] = field(default_factory=dict)  # output path -> render key
+    kept: dict[str, str] = field(default_factory=dict)  # output path -> hash, reused from the last build
+
+
+# -- phase 1: sources ------------------------------------------------------------------
 _worker_renderer: Renderer | None = None
 
 
@@ -49,63 +77,74 @@ def _render_in_worker(job: tuple[str, str]) -> Rendered:
     return _worker_renderer.render(job[1], job[0])
 
 
-def render_all(pages: list[Page], terms: tuple[Term, ...], cache: RenderCache, jobs: int) -> dict[str, Rendered]:
-    """Render every page's Markdown, reusing cached results; misses go to a process pool when many."""
-    salt = render_salt(terms)
-    keys = {p.project_path: cache_key(salt, p.project_path, p.body) for p in pages}
-    rendered: dict[str, Rendered] = {}
-    missing: list[Page] = []
-    for page in pages:
-        hit = cache.get(keys[page.project_path])
-        if hit is None:
-            missing.append(page)
-        else:
-            rendered[page.project_path] = hit
+def render_markdown(pages: list[Page], terms: tuple[Term, ...], jobs: int) -> list[Rendered]:
+    """Render pages' Markdown, in a process pool when there are many."""
     workers = jobs or os.cpu_count() or 1
-    jobs_list = [(p.project_path, p.body) for p in missing]
-    if workers > 1 and len(missing) >= POOL_THRESHOLD:
+    work = [(p.project_path, p.body) for p in pages]
+    if workers > 1 and len(work) >= POOL_THRESHOLD:
+        chunk = max(1, len(work) // (workers * 8))
         with ProcessPoolExecutor(workers, initializer=_start_worker, initargs=(terms,)) as pool:
-            results = list(pool.map(_render_in_worker, jobs_list, chunksize=max(1, len(jobs_list) // (workers * 8))))
-    else:
-        renderer = Renderer(terms)
-        results = [renderer.render(body, source) for source, body in jobs_list]
-    for page, result in zip(missing, results, strict=True):
-        cache.put(keys[page.project_path], result)
-        rendered[page.project_path] = result
-    log.debug("rendered %d pages, %d from cache", len(missing), len(pages) - len(missing))
-    return rendered
+            return list(pool.map(_render_in_worker, work, chunksize=chunk))
+    renderer = Renderer(terms)
+    return [renderer.render(body, source) for source, body in work]
 
 
-@dataclass(frozen=True, slots=True)
-class Result:
-    """A successful load/render: the site, its files and the warnings met on the way."""
+def load_sources(
+    config: Config, sources: dict[str, Source], terms: tuple[Term, ...], cache: BuildCache, jobs: int
+) -> tuple[list[SourceEntry], dict[str, str], list[Problem]]:
+    """Every source as a SourceEntry (from the cache when its bytes are unchanged), keys, problems."""
+    found, problems = discover(config.content_dir)
+    salt = source_salt(config, sources, terms)
+    entries: list[SourceEntry] = []
+    keys: dict[str, str] = {}
+    fresh: list[tuple[Page, str]] = []
+    for source, kind, path in found:
+        data = path.read_bytes()
+        key = entry_key(salt, source, kind, data)
+        cached = cache.get(key)
+        if cached is not None:
+            entries.append(cached)
+            keys[cached.page.project_path] = key
+            continue
+        page, page_problems = read_source(source, kind, data)
+        problems += page_problems
+        if page is not None:
+            fresh.append((page, key))
+    for (page, key), rendered in zip(fresh, render_markdown([p for p, _ in fresh], terms, jobs), strict=True):
+        entry = SourceEntry(page, rendered, tuple(local_problems(page, rendered, sources, config)))
+        cache.put(key, entry)
+        entries.append(entry)
+        keys[page.project_path] = key
+    log.debug("%d sources: %d from the cache, %d rendered", len(entries), len(entries) - len(fresh), len(fresh))
+    return entries, keys, problems
 
-    site: Site
-    files: dict[str, bytes]
-    warnings: tuple[Problem, ...]
 
-
-def load_site(config: Config, options: Options, cache: RenderCache | None = None) -> tuple[Site, list[Problem]]:
-    """Phases 1-2: read and render everything in memory, index it, check it. Writes nothing."""
-    pages, problems = load_pages(config.content_dir)
-    sources, bib_problems = load_bibliography(config.bibliography, _shown(config, config.bibliography))
+def load_site(config: Config, options: Options, cache: BuildCache | None = None) -> Loaded:
+    """Phases 1-2: read, render and check everything in memory. Writes nothing (but the cache)."""
+    cache = cache if cache is not None else BuildCache()
+    sources, problems = load_bibliography(config.bibliography, _shown(config, config.bibliography))
     terms, term_problems = load_glossary(config.glossary, _shown(config, config.glossary))
-    problems += bib_problems + term_problems
-    published = [p for p in pages if options.drafts or not p.draft]
-    problems += find_collisions(published)
+    problems += term_problems
+    entries, keys, source_problems = load_sources(config, sources, terms, cache, options.jobs)
+    problems += source_problems
+    cache.finish()
+    published = [e for e in entries if options.drafts or not e.page.draft]
+    for entry in published:
+        problems += entry.problems
+    pages = [e.page for e in published]
+    problems += find_collisions(pages)
     manifest, _ = collect_assets(config.static_dir)
-    rendered = render_all(published, terms, cache or RenderCache(), options.jobs)
     site = Site(
-        published,
-        rendered,
+        pages,
+        {e.page.project_path: e.rendered for e in published},
         sources,
         terms,
         Urls(config.base_path, config.origin),
         manifest,
-        drafts=frozenset(p.project_path for p in pages) - {p.project_path for p in published},
+        drafts=frozenset(e.page.project_path for e in entries) - {p.project_path for p in pages},
     )
-    problems += check_site(site, config)
-    return site, problems
+    problems += site_problems(site, config)
+    return Loaded(site, problems, keys)
 
 
 def _shown(config: Config, path: Path) -> str:
@@ -122,37 +161,70 @@ def find_collisions(pages: list[Page]) -> list[Problem]:
     for page in pages:
         key = page.output_path.lower()
         if key in seen:
-            other = seen[key]
+            message = f"writes {page.output_path}, as {seen[key].project_path} does; give one of them another slug"
             problems.append(
-                Problem(
-                    page.project_path,
-                    page.line_of("slug") if "slug" in page.key_lines else 1,
-                    f"writes {page.output_path}, as {other.project_path} does; give one of them another slug",
-                )
+                Problem(page.project_path, page.line_of("slug") if "slug" in page.key_lines else 1, message)
             )
         else:
             seen[key] = page
     return problems
 
 
-def build(config: Config, options: Options, cache: RenderCache | None = None) -> Result:
-    """Load, check and render the whole site; raise SiteError with every problem."""
-    site, problems = load_site(config, options, cache)
-    errors = [p for p in problems if p.is_error or options.strict]
-    if errors:
-        raise SiteError(problems)
+# -- phase 3: render and write ------------------------------------------------------------
+def site_signature(config: Config, loaded: Loaded, options: Options) -> str:
+    """A hash of everything any page's HTML may show besides its own source.
+
+    Templates, site.yaml, static files, every page's front matter, the links between pages
+    and what each page cites and explains: if this is unchanged, a page whose own source is
+    unchanged renders to the same bytes as last time.
+    """
+    site = loaded.site
+    settings = {k: v for k, v in asdict(config).items() if not isinstance(v, Path)}  # not where the project is
+    digest = hashlib.sha256(repr((sorted(settings.items()), options.drafts, sorted(site.assets.items()))).encode())
+    for path in sorted(config.templates_dir.rglob("*")):
+        if path.is_file():
+            digest.update(path.relative_to(config.templates_dir).as_posix().encode() + b"\0" + path.read_bytes())
+    for page in site.pages:
+        rendered = site.rendered[page.project_path]
+        meta = (page.source, page.slug, page.kind, page.title, page.summary, page.draft, page.tags, page.order)
+        more = (page.related, page.evidence, page.evidence_reason, page.key_points, page.reviewed)
+        digest.update(repr((meta, more, rendered.citations, rendered.terms, loaded.keys[page.project_path])).encode())
+    digest.update(repr(site.edges).encode())
+    return digest.hexdigest()
+
+
+def build(
+    config: Config, options: Options, cache: BuildCache | None = None, previous: dict[str, str] | None = None
+) -> Result:
+    """Load, check and render the whole site; raise SiteError with every problem.
+
+    ``previous`` (output path -> render key of the last build that is still on disk) lets
+    pages whose inputs are unchanged be kept instead of rendered again.
+    """
+    loaded = load_site(config, options, cache)
+    if any(p.is_error or options.strict for p in loaded.problems):
+        raise SiteError(loaded.problems)
+    site = loaded.site
+    signature = site_signature(config, loaded, options)
+    inputs = {p.output_path: loaded.keys[p.project_path] for p in site.pages} | {path: path for path in GENERATED}
+    keys = {path: hashlib.sha256(f"{signature}\0{key}".encode()).hexdigest() for path, key in inputs.items()}
+    previous = previous or {}
+    skip = frozenset(path for path, key in keys.items() if previous.get(path) == key)
     env = make_environment(config.templates_dir)
-    files = render_pages(site, config, env)
+    files = render_pages(site, config, env, skip=skip)
     _, assets = collect_assets(config.static_dir)
     files.update(assets)
     files.update(publication_files(site, config))
-    return Result(site, files, tuple(problems))
+    return Result(site, files, tuple(loaded.problems), keys)
 
 
-def build_to(config: Config, options: Options, out: Path, cache: RenderCache | None = None) -> Result:
+def build_to(config: Config, options: Options, out: Path, cache: BuildCache | None = None) -> Result:
     """Build and write to ``out``; the previous output is untouched unless the build succeeds."""
     check_output_dir(out, config.root)
-    result = build(config, options, cache)
+    manifest = read_manifest(out.resolve())
+    reusable = {p: k for p, k in manifest.keys.items() if p in manifest.files and (out / p).is_file()}
+    result = build(config, options, cache, reusable)
+    kept = {p: manifest.files[p] for p, k in result.keys.items() if p not in result.files and reusable.get(p) == k}
     search_problems: list[Problem] = []
 
     def index_search(folder: Path, changed: bool) -> None:
@@ -162,6 +234,6 @@ def build_to(config: Config, options: Options, out: Path, cache: RenderCache | N
         if problem:
             search_problems.append(problem)
 
-    written = write_site(out, result.files, after_write=index_search)
-    log.info("%d of %d files changed in %s", len(written), len(result.files), out)
-    return Result(result.site, result.files, result.warnings + tuple(search_problems))
+    written = write_site(out, result.files, keys=result.keys, kept=kept, after_write=index_search)
+    log.info("%d of %d files changed in %s", len(written), len(result.files) + len(kept), out)
+    return Result(result.site, result.files, result.warnings + tuple(search_problems), result.keys, kept)

@@ -27,7 +27,7 @@ from urllib.parse import unquote, urlsplit
 from livereload.handlers import LiveReloadHandler, LiveReloadJSHandler
 from tornado import ioloop, web
 
-from .cache import RenderCache
+from .cache import BuildCache
 from .config import load_config
 from .content import is_ignored
 from .errors import ConfigError, Problem, SiteError
@@ -65,7 +65,7 @@ class Preview:
     root: Path
     out: Path
     drafts: bool
-    cache: RenderCache = field(default_factory=RenderCache)
+    cache: BuildCache = field(default_factory=BuildCache)
     problems: list[Problem] = field(default_factory=list)
     builds: int = 0
     seen: dict[str, tuple[int, int]] = field(default_factory=dict)

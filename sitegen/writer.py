@@ -7,6 +7,7 @@ import json
 import os
 import shutil
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import ConfigError, Problem
@@ -18,14 +19,24 @@ def digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def read_manifest(out: Path) -> dict[str, str]:
-    """What the last build wrote (path -> sha256); empty if unknown or unreadable."""
+@dataclass(frozen=True, slots=True)
+class Manifest:
+    """What the last build wrote: path -> sha256 of its bytes, and path -> the key it was rendered from."""
+
+    files: dict[str, str] = field(default_factory=dict)
+    keys: dict[str, str] = field(default_factory=dict)
+
+
+def read_manifest(out: Path) -> Manifest:
+    """The manifest of ``out``; empty if there is none or it cannot be read."""
     try:
         data = json.loads((out / MARKER).read_text(encoding="utf-8"))
-        files = data["files"]
-        return {str(k): str(v) for k, v in files.items()} if isinstance(files, dict) else {}
+        files, keys = data["files"], data.get("keys", {})
+        if not isinstance(files, dict) or not isinstance(keys, dict):
+            return Manifest()
+        return Manifest({str(k): str(v) for k, v in files.items()}, {str(k): str(v) for k, v in keys.items()})
     except (OSError, ValueError, KeyError, TypeError):
-        return {}
+        return Manifest()
 
 
 def check_output_dir(out: Path, root: Path) -> None:
@@ -56,9 +67,17 @@ def check_output_dir(out: Path, root: Path) -> None:
 
 
 def write_site(
-    out: Path, files: Mapping[str, bytes], after_write: Callable[[Path, bool], None] | None = None
+    out: Path,
+    files: Mapping[str, bytes],
+    *,
+    keys: Mapping[str, str] | None = None,
+    kept: Mapping[str, str] | None = None,
+    after_write: Callable[[Path, bool], None] | None = None,
 ) -> list[str]:
     """Write ``files`` (path inside the site -> bytes) to ``out``; return the paths that changed.
+
+    ``kept`` names files of the last build to keep as they are (path -> their sha256), and
+    ``keys`` the render key of each output, remembered for the next build.
 
     A first build (or one over an output without a readable manifest) writes a new folder
     beside ``out`` and swaps it in when complete. Later builds stage only the files whose
@@ -70,18 +89,24 @@ def write_site(
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
     previous = read_manifest(out)
-    if previous and out.is_dir():
-        return _update(out, files, previous, after_write)
-    return _replace(out, files, after_write)
+    hashes = {name: digest(data) for name, data in files.items()} | dict(kept or {})
+    manifest = Manifest(dict(sorted(hashes.items())), dict(sorted((keys or {}).items())))
+    if previous.files and out.is_dir():
+        return _update(out, files, previous.files, manifest, after_write)
+    if kept:
+        raise ValueError("files can be kept only from an existing output")
+    return _replace(out, files, manifest, after_write)
 
 
-def _replace(out: Path, files: Mapping[str, bytes], after_write: Callable[[Path, bool], None] | None) -> list[str]:
+def _replace(
+    out: Path, files: Mapping[str, bytes], manifest: Manifest, after_write: Callable[[Path, bool], None] | None
+) -> list[str]:
     fresh = out.parent / f".{out.name}.new-{os.getpid()}"
     shutil.rmtree(fresh, ignore_errors=True)
     try:
         fresh.mkdir(mode=0o755)
         _write_files(fresh, files, sorted(files))
-        _write_manifest(fresh, files)
+        _write_manifest(fresh, manifest)
         if after_write:
             after_write(fresh, True)
         _swap(fresh, out)
@@ -91,12 +116,14 @@ def _replace(out: Path, files: Mapping[str, bytes], after_write: Callable[[Path,
 
 
 def _update(
-    out: Path, files: Mapping[str, bytes], previous: dict[str, str], after_write: Callable[[Path, bool], None] | None
+    out: Path,
+    files: Mapping[str, bytes],
+    previous: dict[str, str],
+    manifest: Manifest,
+    after_write: Callable[[Path, bool], None] | None,
 ) -> list[str]:
-    changed = [
-        name for name in sorted(files) if previous.get(name) != digest(files[name]) or not (out / name).is_file()
-    ]
-    gone = sorted(set(previous) - set(files))
+    changed = [n for n in sorted(files) if previous.get(n) != manifest.files[n] or not (out / n).is_file()]
+    gone = sorted(set(previous) - set(manifest.files))
     stage = out.parent / f".{out.name}.stage-{os.getpid()}"
     shutil.rmtree(stage, ignore_errors=True)
     try:
@@ -109,7 +136,7 @@ def _update(
         for name in gone:
             (out / name).unlink(missing_ok=True)
             _remove_empty_parents(out / name, out)
-        _write_manifest(out, files)
+        _write_manifest(out, manifest)
         if after_write:
             after_write(out, bool(changed or gone))
     finally:
@@ -127,9 +154,12 @@ def _write_files(folder: Path, files: Mapping[str, bytes], names: list[str]) -> 
         path.write_bytes(files[name])
 
 
-def _write_manifest(folder: Path, files: Mapping[str, bytes]) -> None:
-    hashes = {name: digest(data) for name, data in sorted(files.items())}
-    note = {"note": "Written by sitegen; only sitegen replaces this folder.", "files": hashes}
+def _write_manifest(folder: Path, manifest: Manifest) -> None:
+    note = {
+        "note": "Written by sitegen; only sitegen replaces this folder.",
+        "files": manifest.files,
+        "keys": manifest.keys,
+    }
     temporary = folder / f"{MARKER}.tmp"
     temporary.write_text(json.dumps(note, indent=0, sort_keys=True), encoding="utf-8")
     os.replace(temporary, folder / MARKER)

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import GOOD_BODY, ROOT, article, run_build
+from sitekit import GOOD_BODY, ROOT, article, run_build
 
 from sitegen.writer import MARKER
 

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import GOOD_BODY, SITE_YAML, article, run_build
+from sitekit import GOOD_BODY, SITE_YAML, article, run_build
 
 ALPHA = "content/articles/alpha.md"
 BETA = "content/articles/beta.md"

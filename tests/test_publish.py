@@ -9,8 +9,8 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, run_build
 from crawl import crawl, fetch, serve_under_prefix
+from sitekit import ROOT, run_build
 
 ORIGIN = "https://example.org"
 PREFIX = "/some-repo/"

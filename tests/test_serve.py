@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from conftest import GOOD_BODY, ROOT, article
+from sitekit import GOOD_BODY, ROOT, article
 
 
 def free_port() -> int:

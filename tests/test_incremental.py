@@ -1,0 +1,89 @@
+"""A build that reuses the cache and the last output is byte-identical to a cold build,
+after every kind of change; a corrupt cache is detected and never trusted."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from sitekit import GOOD_BODY, article, run_build
+from test_build import tree_digest
+
+
+def edit(root: Path, name: str, old: str, new: str) -> None:
+    path = root / name
+    text = path.read_text()
+    assert old in text, (name, old)
+    path.write_text(text.replace(old, new))
+
+
+GAMMA = article("gamma", 3, GOOD_BODY["beta"])
+CHANGES: dict[str, Callable[[Path], None]] = {
+    "article-body": lambda r: edit(r, "content/articles/beta.md", "See [alpha]", "Now see [alpha]"),
+    "title": lambda r: edit(r, "content/articles/alpha.md", 'title: "Alpha"', 'title: "Alpha, renamed"'),
+    "front-matter": lambda r: edit(r, "content/articles/beta.md", "evidence: limited", "evidence: mixed"),
+    "bibliography": lambda r: edit(r, "content/references.yaml", '"A meta-analysis"', '"A meta-analysis, corrected"'),
+    "glossary": lambda r: edit(r, "content/glossary.yaml", "adrenal glands", "adrenal glands (above the kidneys)"),
+    "template": lambda r: edit(r, "templates/base.html", "Skip to content", "Skip to the content"),
+    "static-file": lambda r: (r / "static/style.css").write_text((r / "static/style.css").read_text() + "\np{}\n"),
+    "site-yaml": lambda r: edit(r, "site.yaml", 'tagline: "A tagline"', 'tagline: "Another tagline"'),
+    "new-article": lambda r: (r / "content/articles/gamma.md").write_text(GAMMA),
+    "rename": lambda r: (r / "content/articles/gamma.md").rename(r / "content/articles/delta.md"),
+    "deletion": lambda r: (r / "content/articles/delta.md").unlink(),
+}
+
+
+def cold_build(root: Path, tmp_path: Path) -> Path:
+    copy = tmp_path / "cold-project"
+    shutil.rmtree(copy, ignore_errors=True)
+    shutil.copytree(root, copy, ignore=shutil.ignore_patterns(".cache", "_site*"))
+    out = tmp_path / "cold-out"
+    shutil.rmtree(out, ignore_errors=True)
+    result = run_build("--project", copy, "build", "--out", out)
+    assert result.returncode == 0, result.stderr
+    return out
+
+
+def test_incremental_build_equals_cold_build_after_each_change(make_site: Callable[..., Path], tmp_path: Path) -> None:
+    root = make_site()
+    out = root / "_site"
+    assert run_build("--project", root, "build", "--out", out).returncode == 0
+    for name, change in CHANGES.items():  # in order: rename and deletion act on the new article
+        change(root)
+        result = run_build("--project", root, "build", "--out", out)
+        assert result.returncode == 0, (name, result.stderr)
+        assert tree_digest(out) == tree_digest(cold_build(root, tmp_path)), name
+
+
+def test_unchanged_pages_are_kept_not_rewritten(make_site: Callable[..., Path]) -> None:
+    root = make_site()
+    out = root / "_site"
+    assert run_build("--project", root, "build", "--out", out).returncode == 0
+    alpha = out / "alpha" / "index.html"
+    before = alpha.stat().st_mtime_ns
+    CHANGES["article-body"](root)
+    assert run_build("--project", root, "build", "--out", out).returncode == 0
+    assert alpha.stat().st_mtime_ns == before
+    assert "Now see" in (out / "beta" / "index.html").read_text()
+
+
+@pytest.mark.parametrize("damage", ["truncate", "garbage", "flip-a-byte"])
+def test_a_damaged_cache_is_ignored(make_site: Callable[..., Path], tmp_path: Path, damage: str) -> None:
+    root = make_site()
+    out = root / "_site"
+    assert run_build("--project", root, "build", "--out", out).returncode == 0
+    cache = root / ".cache" / "sources.pickle"
+    data = cache.read_bytes()
+    damaged = {
+        "truncate": data[: len(data) // 2],
+        "garbage": b"not a cache at all",
+        "flip-a-byte": data[:-10] + bytes([data[-10] ^ 0xFF]) + data[-9:],
+    }[damage]
+    cache.write_bytes(damaged)
+    CHANGES["article-body"](root)
+    result = run_build("--project", root, "build", "--out", out)
+    assert result.returncode == 0, result.stderr
+    assert tree_digest(out) == tree_digest(cold_build(root, tmp_path))
+    assert cache.read_bytes() != damaged  # rewritten whole

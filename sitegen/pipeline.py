@@ -174,9 +174,9 @@ def find_collisions(pages: list[Page]) -> list[Problem]:
 def site_signature(config: Config, loaded: Loaded, options: Options) -> str:
     """A hash of everything any page's HTML may show besides its own source.
 
-    Templates, site.yaml, static files, every page's front matter, the links between pages
-    and what each page cites and explains: if this is unchanged, a page whose own source is
-    unchanged renders to the same bytes as last time.
+    Templates, site.yaml, static files, the bibliography and glossary, every page's front
+    matter, the links between pages and what each page cites and explains: if this is
+    unchanged, a page whose own source is unchanged renders to the same bytes as last time.
     """
     site = loaded.site
     settings = {k: v for k, v in asdict(config).items() if not isinstance(v, Path)}  # not where the project is
@@ -188,8 +188,8 @@ def site_signature(config: Config, loaded: Loaded, options: Options) -> str:
         rendered = site.rendered[page.project_path]
         meta = (page.source, page.slug, page.kind, page.title, page.summary, page.draft, page.tags, page.order)
         more = (page.related, page.evidence, page.evidence_reason, page.key_points, page.reviewed)
-        digest.update(repr((meta, more, rendered.citations, rendered.terms, loaded.keys[page.project_path])).encode())
-    digest.update(repr(site.edges).encode())
+        digest.update(repr((meta, more, rendered.citations, rendered.terms)).encode())
+    digest.update(repr((site.edges, sorted(site.sources.items()), site.terms)).encode())
     return digest.hexdigest()
 
 

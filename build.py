@@ -76,7 +76,7 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
         help="show draft pages, with a banner (default: yes)",
     )
     s.add_argument("--open", action="store_true", help="open the site in the default browser")
-    s.add_argument("--out", type=Path, default=Path("_preview"), help="output folder (default: _preview)")
+    s.add_argument("--out", type=Path, default=None, help="output folder (default: _preview in the project)")
     args = parser.parse_args(with_default_command(argv))
     args.project = getattr(args, "project", Path("."))
     args.debug = getattr(args, "debug", False)
@@ -104,7 +104,8 @@ def run(args: argparse.Namespace) -> int:
     if args.command == "serve":
         from sitegen.serve import serve
 
-        return serve(root, host=args.host, port=args.port, drafts=args.drafts, out=args.out, open_browser=args.open)
+        out = args.out if args.out is not None else root / "_preview"
+        return serve(root, host=args.host, port=args.port, drafts=args.drafts, out=out, open_browser=args.open)
     config = load_config(root, base_url=args.base_url)
     options = Options(
         drafts=args.drafts, strict=args.strict, jobs=args.jobs, search=not getattr(args, "no_search", False)

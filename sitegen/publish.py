@@ -129,7 +129,7 @@ def json_ld(site: Site, config: Config, page: Page | None, url: str, title: str,
 
 
 def _citation(source: Source) -> dict[str, Any]:
-    work: dict[str, Any] = {"@type": "CreativeWork", "name": source.title, "author": source.authors}
+    work: dict[str, Any] = {"@type": "CreativeWork", "name": source.title}  # authors are on the page; kept short
     if source.year:
         work["datePublished"] = str(source.year)
     if source.link:

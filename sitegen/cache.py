@@ -11,6 +11,7 @@ ignored and everything is rendered again. Entries not used by a build are droppe
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import os
@@ -41,11 +42,20 @@ class SourceEntry:
     problems: tuple[Problem, ...]  # from the local checks
 
 
+@functools.cache
+def engine_fingerprint() -> str:
+    """A hash of the engine's own code and overlay, so a changed engine never reuses old results."""
+    digest = hashlib.sha256(__version__.encode())
+    for path in sorted(Path(__file__).parent.glob("*.[pc][ys]*")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
 def source_salt(config: Config, sources: Mapping[str, Source], terms: tuple[Term, ...]) -> str:
     """A hash of every input, other than the source itself, that its entry depends on."""
     rules = (config.required_sections, config.min_citations, config.background_section, config.bibliography.name)
     parts = [
-        __version__,
+        engine_fingerprint(),
         str(FORMAT),
         markdown_package.__version__,
         repr(EXTENSIONS),

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from .assets import collect_assets
 from .bibliography import Source, load_bibliography
-from .cache import BuildCache, SourceEntry, entry_key, source_salt
+from .cache import BuildCache, SourceEntry, engine_fingerprint, entry_key, source_salt
 from .check import local_problems, site_problems
 from .config import Config
 from .content import Page, discover, read_source
@@ -180,7 +180,8 @@ def site_signature(config: Config, loaded: Loaded, options: Options) -> str:
     """
     site = loaded.site
     settings = {k: v for k, v in asdict(config).items() if not isinstance(v, Path)}  # not where the project is
-    digest = hashlib.sha256(repr((sorted(settings.items()), options.drafts, sorted(site.assets.items()))).encode())
+    state = (engine_fingerprint(), sorted(settings.items()), options.drafts, sorted(site.assets.items()))
+    digest = hashlib.sha256(repr(state).encode())
     for path in sorted(config.templates_dir.rglob("*")):
         if path.is_file():
             digest.update(path.relative_to(config.templates_dir).as_posix().encode() + b"\0" + path.read_bytes())

@@ -1,0 +1,1 @@
+"""Outside validators and browser checks on the real built site (marker: browser)."""

@@ -1,0 +1,87 @@
+"""In a real Chromium: the dev server reloads an open page by itself after an edit, and
+site search finds the right articles on a site served under a project prefix."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from crawl import serve_under_prefix
+from quality.conftest import CHROMIUM_ARGS, chromium_path
+from sitekit import GOOD_BODY, ROOT, article, run_build
+from test_serve import Server, free_port
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def chromium() -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+def test_open_page_reloads_itself_after_an_edit(chromium: Any, make_site: Callable[..., Path], tmp_path: Path) -> None:
+    root = make_site()
+    port = free_port()
+    log = tmp_path / "serve.log"
+    command = [sys.executable, str(ROOT / "build.py"), "--project", str(root), "serve", "--port", str(port)]
+    process = subprocess.Popen(command, stdout=log.open("wb"), stderr=subprocess.STDOUT)
+    try:
+        server = Server(root, port, process, log)
+        server.wait_for("/beta/", "<h1>Beta</h1>")
+        page = chromium.new_page()
+        page.goto(f"http://127.0.0.1:{port}/beta/")
+        page.wait_for_function("() => window.LiveReload !== undefined", timeout=10_000)
+        time.sleep(0.5)  # let livereload.js finish its handshake
+        body = GOOD_BODY["beta"] + "\nWritten while the page was open.\n"
+        (root / "content/articles/beta.md").write_text(article("beta", 2, body))
+        page.get_by_text("Written while the page was open.").wait_for(timeout=10_000)  # no goto, no reload by us
+        page.close()
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def published(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("search") / "site"
+    result = run_build("build", "--out", out, "--base-url", "https://example.org/some-repo/")
+    assert result.returncode == 0, result.stderr
+    return out
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"), [("cortisol", "/hormones/"), ("lymphoedema", "/lymph/"), ("sleep", "/sleep/")]
+)
+def test_search_finds_the_right_articles(chromium: Any, published: Path, query: str, expected: str) -> None:
+    with serve_under_prefix(published, "/some-repo/") as start:
+        page = chromium.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        page.goto(f"{start}search/?q={query}")
+        results = page.locator("#search-results li a")
+        results.first.wait_for(timeout=15_000)
+        hrefs = [results.nth(i).get_attribute("href") or "" for i in range(min(results.count(), 5))]
+        assert any(h.endswith("/some-repo" + expected) for h in hrefs), hrefs
+        assert page.locator("#search-results li p").first.inner_text().strip()  # an excerpt
+        assert not errors, errors
+        page.close()
+
+
+def test_search_page_without_javascript_lists_every_article(chromium: Any, published: Path) -> None:
+    with serve_under_prefix(published, "/some-repo/") as start:
+        context = chromium.new_context(java_script_enabled=False)
+        page = context.new_page()
+        page.goto(f"{start}search/?q=sleep")
+        assert page.locator("main ol li a").count() >= 7
+        assert page.get_by_text("Every article is listed below").is_visible()
+        context.close()

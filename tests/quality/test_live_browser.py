@@ -6,27 +6,22 @@ from __future__ import annotations
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 from crawl import serve_under_prefix
-from quality.conftest import CHROMIUM_ARGS, chromium_path
 from sitekit import GOOD_BODY, ROOT, article, run_build
 from test_serve import Server, free_port
 
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture(scope="module")
-def chromium() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+@pytest.fixture
+def chromium(browser: Any) -> Any:
+    """The quality suite's one Chromium (two sync Playwright sessions cannot run in one process)."""
+    return browser
 
 
 def test_open_page_reloads_itself_after_an_edit(chromium: Any, make_site: Callable[..., Path], tmp_path: Path) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass
-from pathlib import Path
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -47,11 +46,3 @@ def suggest(word: str, choices: Iterable[str]) -> str:
     """Return ' Did you mean "x"?' for the nearest spelling, or ''."""
     close = difflib.get_close_matches(word, sorted(choices), n=1, cutoff=0.6)
     return f' Did you mean "{close[0]}"?' if close else ""
-
-
-def display_path(path: Path, root: Path) -> str:
-    """A path as the editor knows it: relative to the project when possible."""
-    try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
-        return str(path)

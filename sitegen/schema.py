@@ -75,7 +75,6 @@ def validate(
     *,
     path: str,
     key_lines: Mapping[str, int],
-    base_line: int = 0,
     default_line: int = 1,
 ) -> tuple[dict[str, Any], list[Problem]]:
     """Check ``data`` against ``fields``; return values (defaults filled) and problems."""
@@ -84,7 +83,7 @@ def validate(
     values: dict[str, Any] = {}
 
     def line_of(key: str) -> int:
-        return base_line + key_lines[key] if key in key_lines else default_line
+        return key_lines.get(key, default_line)
 
     for key in data:
         if key not in by_name:

@@ -30,6 +30,57 @@ class Term:
         return tuple(sorted({self.term, *self.aliases}, key=lambda s: (-len(s), s)))
 
 
+WORD = re.compile(r"[\w-]+")
+
+
+class TermFinder:
+    """Finds glossary terms in text, whole words only, case-insensitively, longest spelling first.
+
+    Matching one alternation of every spelling at each position of every text node cost
+    more than the rest of the glossary work together; this looks up each word in a table of
+    first words instead, and compares the few spellings that start with it.
+    """
+
+    def __init__(self, terms: tuple[Term, ...]) -> None:
+        self.starts: dict[str, list[tuple[str, Term]]] = {}
+        for term in terms:
+            for form in term.forms:
+                lowered = form.lower()
+                first = WORD.match(lowered)
+                if first is not None and first.group(0) != "":
+                    self.starts.setdefault(first.group(0), []).append((lowered, term))
+        for forms in self.starts.values():
+            forms.sort(key=lambda pair: (-len(pair[0]), pair[0]))
+
+    def find(self, text: str, used: set[str] | frozenset[str] = frozenset()) -> list[tuple[int, int, Term]]:
+        """(start, end, term) of each use in ``text``, in order, not overlapping; ``used``: anchors to skip."""
+        lowered = text.lower()
+        if len(lowered) != len(text):  # a character whose lower case has another length: no reliable offsets
+            return []
+        candidates = {w for w in self.starts.keys() & set(WORD.findall(lowered)) if self._open(w, used)}
+        if not candidates:
+            return []
+        found: list[tuple[int, int, Term]] = []
+        end = 0
+        for word in WORD.finditer(lowered):
+            if word.start() < end or word.group(0) not in candidates:
+                continue
+            for form, term in self.starts[word.group(0)]:
+                stop = word.start() + len(form)
+                if lowered.startswith(form, word.start()) and (stop == len(text) or not _word_char(text[stop])):
+                    found.append((word.start(), stop, term))
+                    end = stop
+                    break
+        return found
+
+    def _open(self, word: str, used: set[str] | frozenset[str]) -> bool:
+        return any(term.anchor not in used for _, term in self.starts[word])
+
+
+def _word_char(char: str) -> bool:
+    return char.isalnum() or char in "_-"
+
+
 def term_anchor(term: str) -> str:
     return "term-" + re.sub(r"[^a-z0-9]+", "-", term.lower()).strip("-")
 

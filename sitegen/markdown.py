@@ -19,10 +19,12 @@ import markdown
 from markdown.extensions import Extension
 from markdown.inlinepatterns import InlineProcessor
 from markdown.treeprocessors import Treeprocessor
+from markdown.util import AtomicString
 
-from .glossary import Term
+from .glossary import Term, TermFinder
+from .punctuation import smarten
 
-EXTENSIONS = ["toc", "tables", "footnotes", "attr_list", "admonition", "def_list", "abbr", "smarty"]
+EXTENSIONS = ["toc", "tables", "footnotes", "attr_list", "admonition", "def_list", "abbr"]
 EXTENSION_CONFIG = {"toc": {"toc_depth": "2-3"}}
 LINK_PREFIX = "sglink:"
 TERM_PREFIX = "sgterm:"
@@ -129,54 +131,71 @@ class LinkProcessor(Treeprocessor):
                 element.set(attribute, f"{LINK_PREFIX}{link.target}{suffix}")
 
 
-class TermProcessor(Treeprocessor):
-    """Link the first use of each glossary term on a page to its glossary entry."""
+class TextProcessor(Treeprocessor):
+    """One pass over the prose text of a page, after the inline patterns have run.
+
+    It makes quotes, dashes and ellipses typographic (see punctuation.py) and links the
+    first use of each glossary term on the page to its glossary entry.
+    """
 
     def __init__(self, md: markdown.Markdown, state: RenderState, terms: tuple[Term, ...]) -> None:
         super().__init__(md)
         self.state = state
-        self.by_form = {form.lower(): term for term in terms for form in term.forms}
-        forms = sorted(self.by_form, key=lambda s: (-len(s), s))
-        alternation = "|".join(re.escape(f) for f in forms)
-        self.pattern = re.compile(rf"(?<![\w-])(?:{alternation})(?![\w-])", re.I) if forms else None
+        self.finder = TermFinder(terms)
+        self.before = ""  # the last character of prose seen, for quotes that open or close
 
     def run(self, root: etree.Element) -> None:
-        if self.pattern is not None:
-            self._walk(root)
+        self.before = ""
+        self._walk(root, terms=bool(self.finder.starts))
 
-    def _walk(self, element: etree.Element) -> None:
-        if element.tag in NO_TERMS_IN or "admonition-title" in (element.get("class") or ""):
-            return
+    def _walk(self, element: etree.Element, terms: bool) -> None:
+        block = self.md.is_block_level(element.tag)
+        if block:
+            self.before = ""
+        terms = terms and element.tag not in NO_TERMS_IN and "admonition-title" not in (element.get("class") or "")
         if element.text:
-            element.text, nodes = self._mark(element.text)
-            for offset, node in enumerate(nodes):
-                element.insert(offset, node)
-        for child in list(element):
-            self._walk(child)
-            if child.tail:
-                child.tail, nodes = self._mark(child.tail)
-                position = list(element).index(child) + 1
+            element.text = self._prose(element.text)
+            if terms:
+                element.text, nodes = self._mark(element.text)
                 for offset, node in enumerate(nodes):
-                    element.insert(position + offset, node)
+                    element.insert(offset, node)
+        for child in list(element):
+            self._walk(child, terms)
+            if block and self.md.is_block_level(child.tag):
+                self.before = ""
+            if child.tail:
+                child.tail = self._prose(child.tail)
+                if terms:
+                    child.tail, nodes = self._mark(child.tail)
+                    position = list(element).index(child) + 1
+                    for offset, node in enumerate(nodes):
+                        element.insert(position + offset, node)
+
+    def _prose(self, text: str) -> str:
+        if not isinstance(text, AtomicString):  # code, and text a pattern asked to keep as it is
+            text = smarten(text, self.before)
+        self.before = text[-1]
+        return text
 
     def _mark(self, text: str) -> tuple[str, list[etree.Element]]:
         """Split ``text`` at first uses of unmarked terms; return leading text and new links."""
-        assert self.pattern is not None
+        if isinstance(text, AtomicString):
+            return text, []
         nodes: list[etree.Element] = []
         head, position = text, 0
-        for match in self.pattern.finditer(text):
-            term = self.by_form[match.group(0).lower()]
-            if term.anchor in self.state.terms:
+        for start, end, term in self.finder.find(text, self.state.used_terms):
+            if term.anchor in self.state.used_terms:
                 continue
             self.state.terms.append(term.anchor)
+            self.state.used_terms.add(term.anchor)
             link = etree.Element("a", {"class": "term", "href": TERM_PREFIX + term.anchor, "title": term.definition})
-            link.text = match.group(0)
+            link.text = text[start:end]
             if nodes:
-                nodes[-1].tail = text[position : match.start()]
+                nodes[-1].tail = text[position:start]
             else:
-                head = text[: match.start()]
+                head = text[:start]
             nodes.append(link)
-            position = match.end()
+            position = end
         if nodes:
             nodes[-1].tail = text[position:]
         return head, nodes
@@ -192,6 +211,7 @@ class RenderState:
         self.citation_uses: dict[str, int] = {}
         self.bad_citations: list[str] = []
         self.terms: list[str] = []
+        self.used_terms: set[str] = set()  # the same anchors, for quick lookups
 
 
 class SiteExtension(Extension):
@@ -201,9 +221,33 @@ class SiteExtension(Extension):
         self.terms = terms
 
     def extendMarkdown(self, md: markdown.Markdown) -> None:
+        md.ESCAPED_CHARS.extend(['"', "'"])  # \" keeps a straight quote, as with the smarty extension
         md.inlinePatterns.register(CitationProcessor(self.state), "citation", 175)
         md.treeprocessors.register(LinkProcessor(md, self.state), "site-links", 7)
-        md.treeprocessors.register(TermProcessor(md, self.state, self.terms), "glossary-terms", 6)
+        md.treeprocessors.register(TextProcessor(md, self.state, self.terms), "prose-text", 6)
+
+
+# Inline patterns that cannot match a text without these characters. Every text node of a
+# page is tried against every registered pattern, in Python, so leaving out the patterns a
+# page cannot use saves a third of the inline work. Text nodes only ever hold parts of the
+# page's own Markdown (with tabs expanded), so a pattern whose trigger is absent from the
+# body cannot match anywhere in it. Patterns not listed here are always tried.
+TRIGGERS = {
+    "backtick": ("`",),
+    "escape": ("\\",),
+    "footnote": ("[^",),
+    "citation": ("[@",),
+    "reference": ("]:",),  # needs a reference definition "[id]: url" on the page
+    "short_reference": ("]:",),
+    "image_reference": ("]:",),
+    "short_image_ref": ("]:",),
+    "image_link": ("![",),
+    "autolink": ("<",),
+    "automail": ("<",),
+    "html": ("<",),
+    "entity": ("&",),
+    "linebreak": (" \n", "\t"),
+}
 
 
 class Renderer:
@@ -216,10 +260,24 @@ class Renderer:
             extension_configs=EXTENSION_CONFIG,
             output_format="html",
         )
+        patterns = self.md.inlinePatterns
+        priorities = patterns._priority  # type: ignore[attr-defined]  # (name, priority): no public accessor
+        self.optional = [(i.name, i.priority, patterns[i.name]) for i in priorities if i.name in TRIGGERS]
+
+    def _use_patterns_for(self, body: str) -> None:
+        """Register exactly the optional inline patterns whose trigger appears in ``body``."""
+        patterns = self.md.inlinePatterns
+        for name, priority, pattern in self.optional:
+            wanted = any(trigger in body for trigger in TRIGGERS[name])
+            if wanted and name not in patterns:
+                patterns.register(pattern, name, priority)
+            elif not wanted and name in patterns:
+                patterns.deregister(name)
 
     def render(self, body: str, source: str) -> Rendered:
         """Render one page's Markdown; ``source`` is its project path (content/...)."""
         self.md.reset()
+        self._use_patterns_for(body)
         self.state.__init__()  # type: ignore[misc]
         self.state.source = source
         html = self.md.convert(body)

@@ -11,7 +11,10 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import time
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -32,6 +35,16 @@ from .urls import Urls
 from .writer import check_output_dir, read_manifest, write_site
 
 log = logging.getLogger("sitegen")
+
+
+@contextmanager
+def timed(phase: str) -> Iterator[None]:
+    """Log how long a phase took (shown with --debug), to see where a build's time goes."""
+    started = time.perf_counter()
+    yield
+    log.debug("%s: %.0f ms", phase, (time.perf_counter() - started) * 1000)
+
+
 POOL_THRESHOLD = 64  # fewer pages than this to render: a process pool costs more than it saves
 
 
@@ -110,7 +123,9 @@ def load_sources(
         problems += page_problems
         if page is not None:
             fresh.append((page, key))
-    for (page, key), rendered in zip(fresh, render_markdown([p for p, _ in fresh], terms, jobs), strict=True):
+    with timed(f"markdown ({len(fresh)} pages)"):
+        rendered_pages = render_markdown([p for p, _ in fresh], terms, jobs)
+    for (page, key), rendered in zip(fresh, rendered_pages, strict=True):
         entry = SourceEntry(page, rendered, tuple(local_problems(page, rendered, sources, config)))
         cache.put(key, entry)
         entries.append(entry)
@@ -125,25 +140,29 @@ def load_site(config: Config, options: Options, cache: BuildCache | None = None)
     sources, problems = load_bibliography(config.bibliography, _shown(config, config.bibliography))
     terms, term_problems = load_glossary(config.glossary, _shown(config, config.glossary))
     problems += term_problems
-    entries, keys, source_problems = load_sources(config, sources, terms, cache, options.jobs)
+    with timed("sources"):
+        entries, keys, source_problems = load_sources(config, sources, terms, cache, options.jobs)
     problems += source_problems
-    cache.finish()
+    with timed("cache saved"):
+        cache.finish()
     published = [e for e in entries if options.drafts or not e.page.draft]
     for entry in published:
         problems += entry.problems
     pages = [e.page for e in published]
     problems += find_collisions(pages)
     manifest, _ = collect_assets(config.static_dir)
-    site = Site(
-        pages,
-        {e.page.project_path: e.rendered for e in published},
-        sources,
-        terms,
-        Urls(config.base_path, config.origin),
-        manifest,
-        drafts=frozenset(e.page.project_path for e in entries) - {p.project_path for p in pages},
-    )
-    problems += site_problems(site, config)
+    with timed("site index"):
+        site = Site(
+            pages,
+            {e.page.project_path: e.rendered for e in published},
+            sources,
+            terms,
+            Urls(config.base_path, config.origin),
+            manifest,
+            drafts=frozenset(e.page.project_path for e in entries) - {p.project_path for p in pages},
+        )
+    with timed("site checks"):
+        problems += site_problems(site, config)
     return Loaded(site, problems, keys)
 
 
@@ -206,13 +225,15 @@ def build(
     if any(p.is_error or options.strict for p in loaded.problems):
         raise SiteError(loaded.problems)
     site = loaded.site
-    signature = site_signature(config, loaded, options)
+    with timed("signature"):
+        signature = site_signature(config, loaded, options)
     inputs = {p.output_path: loaded.keys[p.project_path] for p in site.pages} | {path: path for path in GENERATED}
     keys = {path: hashlib.sha256(f"{signature}\0{key}".encode()).hexdigest() for path, key in inputs.items()}
     previous = previous or {}
     skip = frozenset(path for path, key in keys.items() if previous.get(path) == key)
     env = make_environment(config.templates_dir)
-    files = render_pages(site, config, env, skip=skip)
+    with timed(f"templates ({len(inputs) - len(skip)} pages)"):
+        files = render_pages(site, config, env, skip=skip)
     _, assets = collect_assets(config.static_dir)
     files.update(assets)
     files.update(publication_files(site, config))
@@ -235,6 +256,7 @@ def build_to(config: Config, options: Options, out: Path, cache: BuildCache | No
         if problem:
             search_problems.append(problem)
 
-    written = write_site(out, result.files, keys=result.keys, kept=kept, after_write=index_search)
+    with timed("written"):
+        written = write_site(out, result.files, keys=result.keys, kept=kept, after_write=index_search)
     log.info("%d of %d files changed in %s", len(written), len(result.files) + len(kept), out)
     return Result(result.site, result.files, result.warnings + tuple(search_problems), result.keys, kept)

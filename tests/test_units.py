@@ -7,8 +7,9 @@ import pytest
 from sitegen.assets import fingerprint, rewrite_css_urls
 from sitegen.config import split_base_url
 from sitegen.content import decode_source, split_front_matter
-from sitegen.glossary import Term
+from sitegen.glossary import Term, TermFinder
 from sitegen.markdown import Link, Renderer, classify_link
+from sitegen.punctuation import smarten
 from sitegen.urls import Urls
 from sitegen.yamlfile import YamlError, load_yaml
 
@@ -70,6 +71,67 @@ def test_first_use_of_a_glossary_term_is_linked_once() -> None:
     assert out.html.count('class="term"') == 1
     assert '<a class="term" href="sgterm:term-nk-cell" title="A white blood cell.">NK cells</a> and' in out.html
     assert "<h2" in out.html and "NK cells</h2>" in out.html  # headings are never marked
+
+
+def test_glossary_terms_match_whole_words_only_longest_first() -> None:
+    terms = (
+        Term("NK cell", "term-nk-cell", ("NK cells",), "d"),
+        Term("cell", "term-cell", ("cells",), "d"),
+        Term("stress", "term-stress", (), "d"),
+    )
+    finder = TermFinder(terms)
+    found = [
+        (text[a:b], t.anchor)
+        for text in ["Nk Cells, T-cells, stress-related, stress."]
+        for a, b, t in finder.find(text)
+    ]
+    assert found == [("Nk Cells", "term-nk-cell"), ("stress", "term-stress")]
+    assert [t.anchor for *_, t in finder.find("cells and stress", {"term-stress"})] == ["term-cell"]
+
+
+@pytest.mark.parametrize(
+    ("text", "before", "expected"),
+    [
+        ('"Quoted," she said.', "", "\u201cQuoted,\u201d she said."),
+        (
+            "it's the '90s -- or 1990--99 --- roughly...",
+            "",
+            "it\u2019s the \u201990s \u2013 or 1990\u201399 \u2014 roughly\u2026",
+        ),
+        ("'single' and (\"bracketed\")", "", "\u2018single\u2019 and (\u201cbracketed\u201d)"),
+        ('" after a link', "k", "\u201d after a link"),  # the text before it ended in a word
+        ('"', "", "\u201d"),
+    ],
+)
+def test_smarten(text: str, before: str, expected: str) -> None:
+    assert smarten(text, before) == expected
+
+
+def test_code_keeps_straight_quotes_and_escapes_stay_straight() -> None:
+    out = Renderer(()).render('Say "hi" -- `"x" -- y` and \\"raw\\".\n', "content/a.md")
+    assert '\u201chi\u201d \u2013 <code>"x" -- y</code>' in out.html
+    assert '"raw"' in out.html
+
+
+MARKDOWN_FEATURES = """Text with *em*, __strong__, `code`, \\*escaped\\*, a [link](https://x.org) and <https://auto.org>,
+<span>inline html</span> &amp; an entity, a hard\x20\x20
+break, a footnote[^1], [a reference][r], ![an image](static/i.png) and ![ref image][r].
+
+[r]: https://example.org
+[^1]: The note.
+"""
+
+
+@pytest.mark.parametrize(
+    "body", [MARKDOWN_FEATURES, "Only *em* here.", "A [link](https://x.org) only.", "Tab\tbreak\t\nhere"]
+)
+def test_leaving_out_inline_patterns_a_page_cannot_use_changes_nothing(body: str) -> None:
+    pruned = Renderer(())
+    pruned.render(MARKDOWN_FEATURES, "content/a.md")  # a page that needs every pattern first, then this one
+    every = Renderer(())
+    every._use_patterns_for = lambda body: None  # type: ignore[method-assign]  # keep every pattern registered
+    assert pruned.render(body, "content/a.md") == every.render(body, "content/a.md")
+    assert len(pruned.md.inlinePatterns) < len(every.md.inlinePatterns) or body == MARKDOWN_FEATURES
 
 
 def test_headings_get_stable_readable_ids() -> None:

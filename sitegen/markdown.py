@@ -13,13 +13,14 @@ import posixpath
 import re
 import xml.etree.ElementTree as etree
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import markdown
 from markdown.extensions import Extension
 from markdown.inlinepatterns import InlineProcessor
 from markdown.treeprocessors import Treeprocessor
-from markdown.util import AtomicString
+from markdown.util import AtomicString, Registry
 
 from .glossary import Term, TermFinder
 from .punctuation import smarten
@@ -227,26 +228,38 @@ class SiteExtension(Extension):
         md.treeprocessors.register(TextProcessor(md, self.state, self.terms), "prose-text", 6)
 
 
-# Inline patterns that cannot match a text without these characters. Every text node of a
-# page is tried against every registered pattern, in Python, so leaving out the patterns a
-# page cannot use saves a third of the inline work. Text nodes only ever hold parts of the
-# page's own Markdown (with tabs expanded), so a pattern whose trigger is absent from the
-# body cannot match anywhere in it. Patterns not listed here are always tried.
-TRIGGERS = {
-    "backtick": ("`",),
-    "escape": ("\\",),
-    "footnote": ("[^",),
-    "citation": ("[@",),
-    "reference": ("]:",),  # needs a reference definition "[id]: url" on the page
-    "short_reference": ("]:",),
-    "image_reference": ("]:",),
-    "short_image_ref": ("]:",),
-    "image_link": ("![",),
-    "autolink": ("<",),
-    "automail": ("<",),
-    "html": ("<",),
-    "entity": ("&",),
-    "linebreak": (" \n", "\t"),
+# Processors that can do nothing on a page without these strings, by (registry, name).
+# Every text node of a page is tried against every inline pattern, in Python, and every
+# block against every block processor, so leaving out those a page cannot use saves about
+# a third of the Markdown work. Text nodes and blocks only ever hold parts of the page's own
+# Markdown (with tabs expanded), so a processor whose trigger is absent from the body cannot
+# act anywhere in it. Processors not listed here always run.
+DEFINITION_LINE = re.compile(r"^ {0,3}:[ \t]", re.M)
+TRIGGERS: dict[tuple[str, str], tuple[str, ...]] = {
+    ("inline", "backtick"): ("`",),
+    ("inline", "escape"): ("\\",),
+    ("inline", "footnote"): ("[^",),
+    ("inline", "citation"): ("[@",),
+    ("inline", "reference"): ("]:",),  # needs a reference definition "[id]: url" on the page
+    ("inline", "short_reference"): ("]:",),
+    ("inline", "image_reference"): ("]:",),
+    ("inline", "short_image_ref"): ("]:",),
+    ("inline", "image_link"): ("![",),
+    ("inline", "autolink"): ("<",),
+    ("inline", "automail"): ("<",),
+    ("inline", "html"): ("<",),
+    ("inline", "entity"): ("&",),
+    ("inline", "linebreak"): (" \n", "\t"),
+    ("block", "table"): ("|",),
+    ("block", "footnote"): ("[^",),
+    ("tree", "footnote-duplicate"): ("[^",),
+    ("post", "footnote"): ("[^",),
+    ("block", "abbr"): ("*[",),
+    ("tree", "abbr"): ("*[",),
+    ("block", "admonition"): ("!!!",),
+    ("tree", "attr_list"): ("{",),
+    ("block", "defindent"): (":",),  # and a definition line: see _wanted
+    ("block", "deflist"): (":",),
 }
 
 
@@ -260,24 +273,33 @@ class Renderer:
             extension_configs=EXTENSION_CONFIG,
             output_format="html",
         )
-        patterns = self.md.inlinePatterns
-        priorities = patterns._priority  # type: ignore[attr-defined]  # (name, priority): no public accessor
-        self.optional = [(i.name, i.priority, patterns[i.name]) for i in priorities if i.name in TRIGGERS]
+        self.registries: dict[str, Registry[Any]] = {
+            "inline": self.md.inlinePatterns,
+            "block": self.md.parser.blockprocessors,
+            "tree": self.md.treeprocessors,
+            "post": self.md.postprocessors,
+        }
+        self.optional: list[tuple[str, str, float, Any]] = []  # registry, name, priority, processor
+        for kind, registry in self.registries.items():
+            priorities = registry._priority  # type: ignore[attr-defined]  # (name, priority): no public accessor
+            self.optional += [
+                (kind, i.name, i.priority, registry[i.name]) for i in priorities if (kind, i.name) in TRIGGERS
+            ]
 
-    def _use_patterns_for(self, body: str) -> None:
-        """Register exactly the optional inline patterns whose trigger appears in ``body``."""
-        patterns = self.md.inlinePatterns
-        for name, priority, pattern in self.optional:
-            wanted = any(trigger in body for trigger in TRIGGERS[name])
-            if wanted and name not in patterns:
-                patterns.register(pattern, name, priority)
-            elif not wanted and name in patterns:
-                patterns.deregister(name)
+    def _use_processors_for(self, body: str) -> None:
+        """Register exactly the optional processors that can act on ``body``."""
+        for kind, name, priority, processor in self.optional:
+            registry = self.registries[kind]
+            wanted = _wanted(kind, name, body)
+            if wanted and name not in registry:
+                registry.register(processor, name, priority)
+            elif not wanted and name in registry:
+                registry.deregister(name)
 
     def render(self, body: str, source: str) -> Rendered:
         """Render one page's Markdown; ``source`` is its project path (content/...)."""
         self.md.reset()
-        self._use_patterns_for(body)
+        self._use_processors_for(body)
         self.state.__init__()  # type: ignore[misc]
         self.state.source = source
         html = self.md.convert(body)
@@ -293,6 +315,12 @@ class Renderer:
             terms=tuple(self.state.terms),
             has_h1="<h1" in html,
         )
+
+
+def _wanted(kind: str, name: str, body: str) -> bool:
+    if name in ("defindent", "deflist") and not DEFINITION_LINE.search(body):
+        return False
+    return any(trigger in body for trigger in TRIGGERS[kind, name])
 
 
 def _flatten(tokens: list[dict]) -> list[dict]:  # type: ignore[type-arg]

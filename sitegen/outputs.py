@@ -71,10 +71,20 @@ def render_pages(
     site: Site, config: Config, env: jinja2.Environment, skip: frozenset[str] = frozenset()
 ) -> dict[str, bytes]:
     """Every HTML file of the site (but those in ``skip``), keyed by its path in the output folder."""
+    pages = [page for page in site.pages if page.output_path not in skip]
+    return render_page_files(site, config, env, pages) | render_generated(site, config, env, skip)
+
+
+def render_page_files(site: Site, config: Config, env: jinja2.Environment, pages: list[Page]) -> dict[str, bytes]:
+    """The HTML of each of ``pages`` (pages made from a source), keyed by output path."""
+    return {p.output_path: _render(env, _page_template(p), _page_context(site, config, p)) for p in pages}
+
+
+def render_generated(
+    site: Site, config: Config, env: jinja2.Environment, skip: frozenset[str] = frozenset()
+) -> dict[str, bytes]:
+    """The GENERATED pages (but those in ``skip``), keyed by output path."""
     files: dict[str, bytes] = {}
-    for page in site.pages:
-        if page.output_path not in skip:
-            files[page.output_path] = _render(env, _page_template(page), _page_context(site, config, page))
     extras = {"bibliography.html": _bibliography_context, "glossary.html": _glossary_context}
     for path, template in GENERATED.items():
         if path in skip:

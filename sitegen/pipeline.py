@@ -10,10 +10,8 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
 import time
 from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -21,17 +19,17 @@ from pathlib import Path
 from .assets import collect_assets
 from .bibliography import Source, load_bibliography
 from .cache import BuildCache, SourceEntry, engine_fingerprint, entry_key, source_salt
-from .check import local_problems, site_problems
+from .check import site_problems
 from .config import Config
-from .content import Page, discover, read_source
+from .content import Page, discover
 from .errors import Problem, SiteError
 from .glossary import Term, load_glossary
-from .markdown import Rendered, Renderer
-from .outputs import GENERATED, render_pages
+from .outputs import GENERATED, render_generated
 from .publish import build_search_index, publication_files
 from .site import Site
 from .templates import make_environment
 from .urls import Urls
+from .workers import SourceJob, process_sources, render_site_pages
 from .writer import check_output_dir, read_manifest, write_site
 
 log = logging.getLogger("sitegen")
@@ -43,9 +41,6 @@ def timed(phase: str) -> Iterator[None]:
     started = time.perf_counter()
     yield
     log.debug("%s: %.0f ms", phase, (time.perf_counter() - started) * 1000)
-
-
-POOL_THRESHOLD = 64  # fewer pages than this to render: a process pool costs more than it saves
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,31 +72,6 @@ class Result:
 
 
 # -- phase 1: sources ------------------------------------------------------------------
-_worker_renderer: Renderer | None = None
-
-
-def _start_worker(terms: tuple[Term, ...]) -> None:
-    global _worker_renderer  # one Renderer per worker process, made once
-    _worker_renderer = Renderer(terms)
-
-
-def _render_in_worker(job: tuple[str, str]) -> Rendered:
-    assert _worker_renderer is not None
-    return _worker_renderer.render(job[1], job[0])
-
-
-def render_markdown(pages: list[Page], terms: tuple[Term, ...], jobs: int) -> list[Rendered]:
-    """Render pages' Markdown, in a process pool when there are many."""
-    workers = jobs or os.cpu_count() or 1
-    work = [(p.project_path, p.body) for p in pages]
-    if workers > 1 and len(work) >= POOL_THRESHOLD:
-        chunk = max(1, len(work) // (workers * 8))
-        with ProcessPoolExecutor(workers, initializer=_start_worker, initargs=(terms,)) as pool:
-            return list(pool.map(_render_in_worker, work, chunksize=chunk))
-    renderer = Renderer(terms)
-    return [renderer.render(body, source) for source, body in work]
-
-
 def load_sources(
     config: Config, sources: dict[str, Source], terms: tuple[Term, ...], cache: BuildCache, jobs: int
 ) -> tuple[list[SourceEntry], dict[str, str], list[Problem]]:
@@ -110,7 +80,7 @@ def load_sources(
     salt = source_salt(config, sources, terms)
     entries: list[SourceEntry] = []
     keys: dict[str, str] = {}
-    fresh: list[tuple[Page, str]] = []
+    fresh: list[tuple[SourceJob, str]] = []
     for source, kind, path in found:
         data = path.read_bytes()
         key = entry_key(salt, source, kind, data)
@@ -118,18 +88,16 @@ def load_sources(
         if cached is not None:
             entries.append(cached)
             keys[cached.page.project_path] = key
-            continue
-        page, page_problems = read_source(source, kind, data)
-        problems += page_problems
-        if page is not None:
-            fresh.append((page, key))
+        else:
+            fresh.append((SourceJob(source, kind, data), key))
     with timed(f"markdown ({len(fresh)} pages)"):
-        rendered_pages = render_markdown([p for p, _ in fresh], terms, jobs)
-    for (page, key), rendered in zip(fresh, rendered_pages, strict=True):
-        entry = SourceEntry(page, rendered, tuple(local_problems(page, rendered, sources, config)))
-        cache.put(key, entry)
-        entries.append(entry)
-        keys[page.project_path] = key
+        results = process_sources([job for job, _ in fresh], terms, sources, config, jobs)
+    for (_, key), result in zip(fresh, results, strict=True):
+        problems += result.problems
+        if result.entry is not None:
+            cache.put(key, result.entry)
+            entries.append(result.entry)
+            keys[result.entry.page.project_path] = key
     log.debug("%d sources: %d from the cache, %d rendered", len(entries), len(entries) - len(fresh), len(fresh))
     return entries, keys, problems
 
@@ -231,9 +199,10 @@ def build(
     keys = {path: hashlib.sha256(f"{signature}\0{key}".encode()).hexdigest() for path, key in inputs.items()}
     previous = previous or {}
     skip = frozenset(path for path, key in keys.items() if previous.get(path) == key)
-    env = make_environment(config.templates_dir)
     with timed(f"templates ({len(inputs) - len(skip)} pages)"):
-        files = render_pages(site, config, env, skip=skip)
+        paths = [page.output_path for page in site.pages if page.output_path not in skip]
+        files = render_site_pages(site, config, paths, options.jobs)
+        files |= render_generated(site, config, make_environment(config.templates_dir), skip)
     _, assets = collect_assets(config.static_dir)
     files.update(assets)
     files.update(publication_files(site, config))

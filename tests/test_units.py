@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from sitegen.assets import fingerprint, rewrite_css_urls
@@ -115,23 +117,51 @@ def test_code_keeps_straight_quotes_and_escapes_stay_straight() -> None:
 
 MARKDOWN_FEATURES = """Text with *em*, __strong__, `code`, \\*escaped\\*, a [link](https://x.org) and <https://auto.org>,
 <span>inline html</span> &amp; an entity, a hard\x20\x20
-break, a footnote[^1], [a reference][r], ![an image](static/i.png) and ![ref image][r].
+break, a footnote[^1], [a reference][r], ![an image](static/i.png), ![ref image][r] and the WHO.
 
+| a | b |
+|---|---|
+| 1 | 2 |
+
+Term
+:   Its definition.
+
+    More of it.
+
+!!! note "A note"
+    Inside.
+
+A paragraph with attributes.
+{: .lead #intro }
+
+*[WHO]: World Health Organization
 [r]: https://example.org
 [^1]: The note.
 """
+SAMPLES = [MARKDOWN_FEATURES, "Only *em* here.", "A [link](https://x.org) only.", "Tab\tbreak\t\nhere", "a: b\n\n: c"]
+REAL_BODIES = [p.read_text(encoding="utf-8").split("\n---\n", 1)[-1] for p in sorted(Path("content").rglob("*.md"))]
 
 
-@pytest.mark.parametrize(
-    "body", [MARKDOWN_FEATURES, "Only *em* here.", "A [link](https://x.org) only.", "Tab\tbreak\t\nhere"]
-)
-def test_leaving_out_inline_patterns_a_page_cannot_use_changes_nothing(body: str) -> None:
+@pytest.mark.parametrize("body", SAMPLES + REAL_BODIES)
+def test_leaving_out_processors_a_page_cannot_use_changes_nothing(body: str) -> None:
     pruned = Renderer(())
-    pruned.render(MARKDOWN_FEATURES, "content/a.md")  # a page that needs every pattern first, then this one
+    pruned.render(MARKDOWN_FEATURES, "content/a.md")  # a page that needs every processor first, then this one
     every = Renderer(())
-    every._use_patterns_for = lambda body: None  # type: ignore[method-assign]  # keep every pattern registered
+    every._use_processors_for = lambda body: None  # type: ignore[method-assign]  # keep every processor
     assert pruned.render(body, "content/a.md") == every.render(body, "content/a.md")
-    assert len(pruned.md.inlinePatterns) < len(every.md.inlinePatterns) or body == MARKDOWN_FEATURES
+
+
+def test_features_render_with_pruning() -> None:
+    html = Renderer(()).render(MARKDOWN_FEATURES, "content/a.md").html
+    for piece in (
+        "<table>",
+        "<dl>",
+        '<abbr title="World Health Organization">',
+        'class="admonition note"',
+        'id="intro"',
+    ):
+        assert piece in html
+    assert 'class="footnote"' in html and "<br>" in html and "<code>code</code>" in html
 
 
 def test_headings_get_stable_readable_ids() -> None:

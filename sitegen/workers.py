@@ -1,0 +1,127 @@
+"""The two expensive steps of a build, spread over worker processes when there is enough work.
+
+1. Sources: parse front matter, render Markdown and run the page's own checks. Each worker
+   makes one Renderer at start-up and gets each source's bytes; it returns a SourceEntry.
+2. Templates: render each page's HTML from the finished Site index. Workers are forked
+   after the index is built, so they share it instead of receiving a copy; where fork is
+   not available (Windows, macOS' default) templates are rendered in this process.
+
+Below POOL_THRESHOLD pieces of work a pool costs more than it saves, so small sites and the
+dev server's rebuilds of a few pages run in this process.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Mapping
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from .bibliography import Source
+from .cache import SourceEntry
+from .check import local_problems
+from .config import Config
+from .content import read_source
+from .errors import Problem
+from .glossary import Term
+from .markdown import Renderer
+from .outputs import render_page_files
+from .site import Site
+from .templates import make_environment
+
+POOL_THRESHOLD = 64
+
+
+@dataclass(frozen=True, slots=True)
+class SourceJob:
+    source: str  # path inside content/
+    kind: str
+    data: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class SourceResult:
+    """What one source becomes: its entry (None if it could not be parsed) and its problems."""
+
+    entry: SourceEntry | None
+    problems: tuple[Problem, ...]
+
+
+def worker_count(jobs: int) -> int:
+    return jobs or os.cpu_count() or 1
+
+
+# -- 1. sources ----------------------------------------------------------------------------
+class SourceWorker:
+    """Turns a source's bytes into a SourceEntry; one per process."""
+
+    def __init__(self, terms: tuple[Term, ...], sources: Mapping[str, Source], config: Config) -> None:
+        self.renderer = Renderer(terms)
+        self.sources = sources
+        self.config = config
+
+    def __call__(self, job: SourceJob) -> SourceResult:
+        page, problems = read_source(job.source, job.kind, job.data)
+        if page is None:
+            return SourceResult(None, tuple(problems))
+        rendered = self.renderer.render(page.body, page.project_path)
+        problems += local_problems(page, rendered, self.sources, self.config)
+        return SourceResult(SourceEntry(page, rendered, tuple(problems)), ())
+
+
+_source_worker: SourceWorker | None = None
+
+
+def _start_source_worker(terms: tuple[Term, ...], sources: Mapping[str, Source], config: Config) -> None:
+    global _source_worker  # one Renderer per worker process, made once
+    _source_worker = SourceWorker(terms, sources, config)
+
+
+def _run_source_job(job: SourceJob) -> SourceResult:
+    assert _source_worker is not None
+    return _source_worker(job)
+
+
+def process_sources(
+    jobs: list[SourceJob], terms: tuple[Term, ...], sources: Mapping[str, Source], config: Config, workers: int
+) -> list[SourceResult]:
+    """Each job's result, in order."""
+    count = worker_count(workers)
+    if count > 1 and len(jobs) >= POOL_THRESHOLD:
+        chunk = max(1, len(jobs) // (count * 8))
+        with ProcessPoolExecutor(count, initializer=_start_source_worker, initargs=(terms, sources, config)) as pool:
+            return list(pool.map(_run_source_job, jobs, chunksize=chunk))
+    worker = SourceWorker(terms, sources, config)
+    return [worker(job) for job in jobs]
+
+
+# -- 2. templates --------------------------------------------------------------------------
+_shared: tuple[Site, Config, Path] | None = None  # set before forking; workers read it
+
+
+def _render_chunk(paths: list[str]) -> dict[str, bytes]:
+    assert _shared is not None
+    site, config, templates_dir = _shared
+    env = make_environment(templates_dir)
+    return render_page_files(site, config, env, [site.by_output[path] for path in paths])
+
+
+def render_site_pages(site: Site, config: Config, paths: list[str], workers: int) -> dict[str, bytes]:
+    """The HTML of the pages at ``paths`` (output paths), keyed by output path."""
+    global _shared
+    count = worker_count(workers)
+    if count > 1 and len(paths) >= POOL_THRESHOLD and "fork" in multiprocessing.get_all_start_methods():
+        chunks = [paths[i :: count * 4] for i in range(count * 4)]
+        _shared = (site, config, config.templates_dir)
+        try:
+            with ProcessPoolExecutor(count, mp_context=multiprocessing.get_context("fork")) as pool:
+                files: dict[str, bytes] = {}
+                for part in pool.map(_render_chunk, chunks):
+                    files.update(part)
+                return {path: files[path] for path in paths}
+        finally:
+            _shared = None
+    env = make_environment(config.templates_dir)
+    return render_page_files(site, config, env, [site.by_output[path] for path in paths])

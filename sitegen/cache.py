@@ -1,7 +1,7 @@
 """What a build can reuse from the last one.
 
-Each source is cached as a SourceEntry (its parsed front matter, its rendered Markdown and
-its local-check problems) under a key that hashes the source's bytes together with
+Each source is cached as a SourceEntry (its parsed front matter, its rendered Markdown, its
+problems and its words for the search index) under a key that hashes the source's bytes together with
 everything else its entry depends on: the engine and Markdown versions and configuration,
 the glossary, the bibliography and the content rules of site.yaml. Entries live in memory
 (the dev server keeps them between rebuilds) and, for builds, in one file under .cache/
@@ -29,9 +29,10 @@ from .content import Page
 from .errors import Problem
 from .glossary import Term
 from .markdown import EXTENSION_CONFIG, EXTENSIONS, Rendered
+from .search import Terms
 
 log = logging.getLogger("sitegen")
-FORMAT = 2
+FORMAT = 3
 CACHE_FILE = "sources.pickle"
 
 
@@ -39,7 +40,8 @@ CACHE_FILE = "sources.pickle"
 class SourceEntry:
     page: Page
     rendered: Rendered
-    problems: tuple[Problem, ...]  # from the local checks
+    problems: tuple[Problem, ...]  # from reading the source and the local checks
+    search: Terms = ("", b"")  # its words for the search index
 
 
 @functools.cache

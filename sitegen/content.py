@@ -16,7 +16,7 @@ EVIDENCE_LEVELS = ("strong", "moderate", "limited", "mixed", "insufficient")
 MAX_FRONT_MATTER = 16 * 1024  # bytes; more than this is surely a missing closing ---
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 # Slugs the engine itself uses for generated pages and folders.
-RESERVED_SLUGS = frozenset({"glossary", "bibliography", "static", "search", "pagefind", "404", "feed", "sitemap"})
+RESERVED_SLUGS = frozenset({"glossary", "bibliography", "static", "search", "404", "feed", "sitemap"})
 KINDS = {"articles": "article", "pages": "page"}
 DATA_FILES = {"references.yaml", "glossary.yaml"}
 

@@ -52,12 +52,23 @@ class TermFinder:
         for forms in self.starts.values():
             forms.sort(key=lambda pair: (-len(pair[0]), pair[0]))
 
-    def find(self, text: str, used: set[str] | frozenset[str] = frozenset()) -> list[tuple[int, int, Term]]:
-        """(start, end, term) of each use in ``text``, in order, not overlapping; ``used``: anchors to skip."""
+    def first_words(self, text: str) -> frozenset[str]:
+        """The first words of spellings that occur in ``text`` as words: call once per page."""
+        return frozenset(self.starts.keys() & set(WORD.findall(text.lower())))
+
+    def find(
+        self, text: str, used: set[str] | frozenset[str] = frozenset(), first_words: frozenset[str] | None = None
+    ) -> list[tuple[int, int, Term]]:
+        """(start, end, term) of each use in ``text``, in order, not overlapping.
+
+        ``used``: anchors to skip; ``first_words``: from first_words() over the whole page, so
+        that most text nodes are ruled out by a few substring searches.
+        """
         lowered = text.lower()
         if len(lowered) != len(text):  # a character whose lower case has another length: no reliable offsets
             return []
-        candidates = {w for w in self.starts.keys() & set(WORD.findall(lowered)) if self._open(w, used)}
+        words = self.first_words(text) if first_words is None else first_words
+        candidates = {w for w in words if w in lowered and self._open(w, used)}
         if not candidates:
             return []
         found: list[tuple[int, int, Term]] = []

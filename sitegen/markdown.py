@@ -144,23 +144,27 @@ class TextProcessor(Treeprocessor):
         self.state = state
         self.finder = TermFinder(terms)
         self.before = ""  # the last character of prose seen, for quotes that open or close
+        self.first_words: frozenset[str] = frozenset()  # of glossary spellings on this page
 
     def run(self, root: etree.Element) -> None:
         self.before = ""
-        self._walk(root, terms=bool(self.finder.starts))
+        self.first_words = self.finder.first_words(self.state.body)
+        self._walk(root, terms=bool(self.first_words))
 
     def _walk(self, element: etree.Element, terms: bool) -> None:
         block = self.md.is_block_level(element.tag)
         if block:
             self.before = ""
         terms = terms and element.tag not in NO_TERMS_IN and "admonition-title" not in (element.get("class") or "")
+        children = list(element)
+        added = 0  # links inserted so far: a child's index is now its old one plus this
         if element.text:
             element.text = self._prose(element.text)
             if terms:
                 element.text, nodes = self._mark(element.text)
-                for offset, node in enumerate(nodes):
-                    element.insert(offset, node)
-        for child in list(element):
+                element[0:0] = nodes
+                added += len(nodes)
+        for index, child in enumerate(children):
             self._walk(child, terms)
             if block and self.md.is_block_level(child.tag):
                 self.before = ""
@@ -168,9 +172,9 @@ class TextProcessor(Treeprocessor):
                 child.tail = self._prose(child.tail)
                 if terms:
                     child.tail, nodes = self._mark(child.tail)
-                    position = list(element).index(child) + 1
-                    for offset, node in enumerate(nodes):
-                        element.insert(position + offset, node)
+                    position = index + added + 1
+                    element[position:position] = nodes
+                    added += len(nodes)
 
     def _prose(self, text: str) -> str:
         if not isinstance(text, AtomicString):  # code, and text a pattern asked to keep as it is
@@ -184,7 +188,7 @@ class TextProcessor(Treeprocessor):
             return text, []
         nodes: list[etree.Element] = []
         head, position = text, 0
-        for start, end, term in self.finder.find(text, self.state.used_terms):
+        for start, end, term in self.finder.find(text, self.state.used_terms, self.first_words):
             if term.anchor in self.state.used_terms:
                 continue
             self.state.terms.append(term.anchor)
@@ -207,6 +211,7 @@ class RenderState:
 
     def __init__(self) -> None:
         self.source = ""
+        self.body = ""
         self.links: list[Link] = []
         self.citations: list[str] = []
         self.citation_uses: dict[str, int] = {}
@@ -302,6 +307,7 @@ class Renderer:
         self._use_processors_for(body)
         self.state.__init__()  # type: ignore[misc]
         self.state.source = source
+        self.state.body = body
         html = self.md.convert(body)
         tokens = _flatten(getattr(self.md, "toc_tokens", []))
         return Rendered(

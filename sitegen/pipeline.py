@@ -25,7 +25,8 @@ from .content import Page, discover
 from .errors import Problem, SiteError
 from .glossary import Term, load_glossary
 from .outputs import GENERATED, render_generated
-from .publish import build_search_index, publication_files
+from .publish import publication_files
+from .search import DATA_DIR, PAGES_FILE, Terms, search_files
 from .site import Site
 from .templates import make_environment
 from .urls import Urls
@@ -48,7 +49,7 @@ class Options:
     drafts: bool = False
     strict: bool = False
     jobs: int = 0  # worker processes for Markdown; 0: one per CPU
-    search: bool = True  # build the Pagefind index (the dev server leaves it out for speed)
+    search: bool = True  # write the search index (search/data/)
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +59,7 @@ class Loaded:
     site: Site
     problems: list[Problem]
     keys: dict[str, str]  # project path -> cache key of its source entry
+    search: dict[str, Terms]  # project path -> its words for the search index
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,7 +133,7 @@ def load_site(config: Config, options: Options, cache: BuildCache | None = None)
         )
     with timed("site checks"):
         problems += site_problems(site, config)
-    return Loaded(site, problems, keys)
+    return Loaded(site, problems, keys, {e.page.project_path: e.search for e in published})
 
 
 def _shown(config: Config, path: Path) -> str:
@@ -206,7 +208,28 @@ def build(
     _, assets = collect_assets(config.static_dir)
     files.update(assets)
     files.update(publication_files(site, config))
+    if options.search:
+        with timed("search index"):
+            keys |= _search_index(loaded, signature, previous, files)
     return Result(site, files, tuple(loaded.problems), keys)
+
+
+def _search_index(loaded: Loaded, signature: str, previous: dict[str, str], files: dict[str, bytes]) -> dict[str, str]:
+    """Add the search index to ``files`` unless the last build's is still right; return its keys.
+
+    The index depends on every page's address, title, summary and words, so on the site
+    signature and on every source's entry key: unchanged, the files on disk are kept.
+    """
+    digest = hashlib.sha256(signature.encode())
+    for page in loaded.site.pages:
+        digest.update(f"\0{page.project_path}\0{loaded.keys[page.project_path]}".encode())
+    key = digest.hexdigest()
+    last = [path for path in previous if path.startswith(DATA_DIR)]
+    if previous.get(PAGES_FILE) == key and all(previous[path] == key for path in last):
+        return dict.fromkeys(last, key)
+    index = search_files(loaded.site, loaded.search)
+    files.update(index)
+    return dict.fromkeys(index, key)
 
 
 def build_to(config: Config, options: Options, out: Path, cache: BuildCache | None = None) -> Result:
@@ -216,16 +239,7 @@ def build_to(config: Config, options: Options, out: Path, cache: BuildCache | No
     reusable = {p: k for p, k in manifest.keys.items() if p in manifest.files and (out / p).is_file()}
     result = build(config, options, cache, reusable)
     kept = {p: manifest.files[p] for p, k in result.keys.items() if p not in result.files and reusable.get(p) == k}
-    search_problems: list[Problem] = []
-
-    def index_search(folder: Path, changed: bool) -> None:
-        if not options.search or not (changed or not (folder / "pagefind").is_dir()):
-            return
-        problem = build_search_index(folder)
-        if problem:
-            search_problems.append(problem)
-
     with timed("written"):
-        written = write_site(out, result.files, keys=result.keys, kept=kept, after_write=index_search)
+        written = write_site(out, result.files, keys=result.keys, kept=kept)
     log.info("%d of %d files changed in %s", len(written), len(result.files) + len(kept), out)
-    return Result(result.site, result.files, result.warnings + tuple(search_problems), result.keys, kept)
+    return Result(result.site, result.files, result.warnings, result.keys, kept)

@@ -1,17 +1,11 @@
 """What search engines, feed readers and apps read: sitemap, robots.txt, Atom feed,
-OpenGraph/Twitter tags, JSON-LD, and the Pagefind search index."""
+OpenGraph/Twitter tags and JSON-LD."""
 
 from __future__ import annotations
 
 import datetime as dt
-import importlib.util
 import json
 import logging
-import os
-import shutil
-import subprocess
-import sys
-from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
@@ -20,7 +14,6 @@ from markupsafe import Markup
 from .bibliography import Source
 from .config import Config
 from .content import Page
-from .errors import Problem
 from .site import Site
 
 log = logging.getLogger("sitegen")
@@ -137,30 +130,3 @@ def _citation(source: Source) -> dict[str, Any]:
     if source.doi:
         work["identifier"] = f"doi:{source.doi}"
     return work
-
-
-def build_search_index(folder: Path) -> Problem | None:
-    """Run Pagefind over the written site into a new bundle, then swap it for ``pagefind/``.
-
-    A warning (not an error) if Pagefind is not installed or fails: the site still works,
-    and its search page lists every article.
-    """
-    if importlib.util.find_spec("pagefind") is None:
-        return Problem("search", 0, "search index not built: install it with  pip install 'pagefind[bin]'", "warning")
-    bundle = folder.parent / f".{folder.name}.pagefind-{os.getpid()}"
-    shutil.rmtree(bundle, ignore_errors=True)
-    command = [sys.executable, "-m", "pagefind", "--site", str(folder), "--output-path", str(bundle), "--silent"]
-    try:
-        result = subprocess.run(command, capture_output=True, text=True, timeout=600, check=False)
-        if result.returncode != 0 or not (bundle / "pagefind.js").is_file():
-            detail = (result.stderr or result.stdout).strip().splitlines()[-1:] or ["no output"]
-            return Problem("search", 0, f"Pagefind failed: {detail[0]}", "warning")
-        old = folder / ".pagefind-old"
-        shutil.rmtree(old, ignore_errors=True)
-        if (folder / "pagefind").exists():
-            (folder / "pagefind").rename(old)
-        bundle.rename(folder / "pagefind")
-        shutil.rmtree(old, ignore_errors=True)
-    finally:
-        shutil.rmtree(bundle, ignore_errors=True)
-    return None

@@ -28,6 +28,7 @@ from .errors import Problem
 from .glossary import Term
 from .markdown import Renderer
 from .outputs import render_page_files
+from .search import page_terms
 from .site import Site
 from .templates import make_environment
 
@@ -68,7 +69,7 @@ class SourceWorker:
             return SourceResult(None, tuple(problems))
         rendered = self.renderer.render(page.body, page.project_path)
         problems += local_problems(page, rendered, self.sources, self.config)
-        return SourceResult(SourceEntry(page, rendered, tuple(problems)), ())
+        return SourceResult(SourceEntry(page, rendered, tuple(problems), page_terms(page, rendered)), ())
 
 
 _source_worker: SourceWorker | None = None

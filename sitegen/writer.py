@@ -6,7 +6,7 @@ import hashlib
 import json
 import os
 import shutil
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -72,7 +72,6 @@ def write_site(
     *,
     keys: Mapping[str, str] | None = None,
     kept: Mapping[str, str] | None = None,
-    after_write: Callable[[Path, bool], None] | None = None,
 ) -> list[str]:
     """Write ``files`` (path inside the site -> bytes) to ``out``; return the paths that changed.
 
@@ -83,8 +82,7 @@ def write_site(
     beside ``out`` and swaps it in when complete. Later builds stage only the files whose
     bytes changed beside ``out``, then move them into place and remove files that are gone,
     so unchanged files keep their bytes and times. Either way nothing in ``out`` is touched
-    until everything new has been written in full. ``after_write(folder, changed)`` may add
-    generated files (the search index) before the result is swapped in.
+    until everything new has been written in full.
     """
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -92,23 +90,19 @@ def write_site(
     hashes = {name: digest(data) for name, data in files.items()} | dict(kept or {})
     manifest = Manifest(dict(sorted(hashes.items())), dict(sorted((keys or {}).items())))
     if previous.files and out.is_dir():
-        return _update(out, files, previous.files, manifest, after_write)
+        return _update(out, files, previous.files, manifest)
     if kept:
         raise ValueError("files can be kept only from an existing output")
-    return _replace(out, files, manifest, after_write)
+    return _replace(out, files, manifest)
 
 
-def _replace(
-    out: Path, files: Mapping[str, bytes], manifest: Manifest, after_write: Callable[[Path, bool], None] | None
-) -> list[str]:
+def _replace(out: Path, files: Mapping[str, bytes], manifest: Manifest) -> list[str]:
     fresh = out.parent / f".{out.name}.new-{os.getpid()}"
     shutil.rmtree(fresh, ignore_errors=True)
     try:
         fresh.mkdir(mode=0o755)
         _write_files(fresh, files, sorted(files))
         _write_manifest(fresh, manifest)
-        if after_write:
-            after_write(fresh, True)
         _swap(fresh, out)
     finally:
         shutil.rmtree(fresh, ignore_errors=True)
@@ -120,7 +114,6 @@ def _update(
     files: Mapping[str, bytes],
     previous: dict[str, str],
     manifest: Manifest,
-    after_write: Callable[[Path, bool], None] | None,
 ) -> list[str]:
     changed = [n for n in sorted(files) if previous.get(n) != manifest.files[n] or not (out / n).is_file()]
     gone = sorted(set(previous) - set(manifest.files))
@@ -137,8 +130,6 @@ def _update(
             (out / name).unlink(missing_ok=True)
             _remove_empty_parents(out / name, out)
         _write_manifest(out, manifest)
-        if after_write:
-            after_write(out, bool(changed or gone))
     finally:
         shutil.rmtree(stage, ignore_errors=True)
     return changed

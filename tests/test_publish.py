@@ -123,7 +123,13 @@ def test_path_only_base_url_builds_and_says_what_it_could_not_produce(tmp_path: 
 
 
 def test_search_index_is_built_and_only_the_search_page_loads_it(site: Path) -> None:
-    assert (site / "pagefind" / "pagefind.js").is_file()
+    catalogue = json.loads((site / "search/data/pages.json").read_text())
+    urls = [url for url, _, _ in catalogue["pages"]]
+    assert f"{PREFIX}hormones/" in urls and all(url.startswith(PREFIX) for url in urls)
+    postings = json.loads((site / f"search/data/{b'co'.hex()}.json").read_text())["cortisol"]
+    weights = {urls[page]: weight for page, weight in zip(postings[::2], postings[1::2], strict=True)}
+    assert max(weights, key=weights.__getitem__) == f"{PREFIX}hormones/"  # the article on stress hormones
+    assert "the" in catalogue["stop"] and not (site / f"search/data/{b'th'.hex()}.json").read_text().count('"the"')
     assert "canonical" not in (site / "404.html").read_text()  # a 404 has no address of its own
     for page in site.rglob("index.html"):
         uses_search = f'<script type="module" src="{PREFIX}static/search.' in page.read_text()

@@ -5,13 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from sitekit import article
 
 from sitegen.assets import fingerprint, rewrite_css_urls
 from sitegen.config import split_base_url
-from sitegen.content import decode_source, split_front_matter
+from sitegen.content import decode_source, parse_page, split_front_matter
 from sitegen.glossary import Term, TermFinder
 from sitegen.markdown import Link, Renderer, classify_link
 from sitegen.punctuation import smarten
+from sitegen.search import page_terms, term_weights
 from sitegen.urls import Urls
 from sitegen.yamlfile import YamlError, load_yaml
 
@@ -194,3 +196,15 @@ def test_fingerprint_and_css_rewrite() -> None:
     manifest = {"static/img/a.svg": "static/img/a.svg", "static/font.woff2": "static/font.1234567890.woff2"}
     css = rewrite_css_urls("static/style.css", b"a{background:url(font.woff2)} b{x:url('https://e/x')}", manifest)
     assert b'url("font.1234567890.woff2")' in css and b"url('https://e/x')" in css
+
+
+def test_search_terms_weigh_title_summary_and_headings_and_skip_stopwords_and_citations() -> None:
+    body = "## Cortisol levels\n\nThe cortisol and the CORTISOL [@a]. Sleep.\n"
+    rendered = Renderer(()).render(body, "content/articles/x.md")
+    source = article("x", 1, body, title='"Stress hormones"', summary='"What cortisol does."')
+    page, problems = parse_page("articles/x.md", "article", source)
+    assert page is not None, problems
+    terms = term_weights(page_terms(page, rendered))
+    assert terms["cortisol"] == 3 + 5 + 5  # three uses (one in the heading), the summary, a heading
+    assert terms["hormones"] == 20 and terms["sleep"] == 1
+    assert "the" not in terms and "1" not in terms and "ref" not in terms

@@ -152,31 +152,32 @@ def check_links(site: Site, page: Page) -> list[Problem]:
 
 
 def _link_problem(site: Site, page: Page, link: Link) -> Problem | None:
-    line = page.line_containing(link.raw)
-    where = page.project_path
+    message = _link_message(site, page, link)
+    return Problem(page.project_path, page.line_containing(link.raw), message) if message else None
+
+
+def _link_message(site: Site, page: Page, link: Link) -> str | None:
+    """What is wrong with one link, or None (lines are looked up only for problems)."""
     if link.kind == "bad":
-        message = (
+        return (
             f'link "{link.raw}" does not point to a Markdown source or a file under static/; '
             "link to the article's .md file (e.g. stress.md) or to ../../static/<file>"
         )
-        return Problem(where, line, message)
     if link.kind == "static":
         if link.target in site.assets:
             return None
-        hint = suggest(link.target, site.assets)
-        return Problem(where, line, f'link "{link.raw}": file {link.target} does not exist.{hint}')
+        return f'link "{link.raw}": file {link.target} does not exist.{suggest(link.target, site.assets)}'
     target = page if link.kind == "anchor" else site.by_source.get(link.target)
     if target is None and link.target in site.drafts:
-        message = f'link "{link.raw}": {link.target} is a draft, left out of this build (--drafts includes it)'
-        return Problem(where, line, message)
+        return f'link "{link.raw}": {link.target} is a draft, left out of this build (--drafts includes it)'
     if target is None:
-        return Problem(where, line, f'link "{link.raw}": {link.target} does not exist.{_near_page(site, page, link)}')
+        return f'link "{link.raw}": {link.target} does not exist.{_near_page(site, page, link)}'
     ids = site.rendered[target.project_path].ids
     if link.fragment and link.fragment not in ids:
         headings = [h[1] for h in site.rendered[target.project_path].toc]
         hint = suggest(link.fragment, ids) or (" Headings there: " + ", ".join(headings) if headings else "")
         place = "on this page" if target is page else f"in {target.project_path}"
-        return Problem(where, line, f'link "{link.raw}": no heading or anchor "#{link.fragment}" {place}.{hint}')
+        return f'link "{link.raw}": no heading or anchor "#{link.fragment}" {place}.{hint}'
     return None
 
 

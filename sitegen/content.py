@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -42,7 +44,7 @@ PAGE_FIELDS: tuple[Field, ...] = (
 )
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Page:
     """One Markdown source, its checked front matter and its body."""
 
@@ -63,12 +65,12 @@ class Page:
     body_line: int  # line of the file on which the body starts
     key_lines: dict[str, int]  # line of each front-matter key, for problems about it
 
-    @property
+    @functools.cached_property
     def output_path(self) -> str:
         """Where the page is written, relative to the output folder."""
         return f"{self.slug}/index.html" if self.slug else "index.html"
 
-    @property
+    @functools.cached_property
     def project_path(self) -> str:
         return f"content/{self.source}"
 
@@ -178,7 +180,10 @@ def _make_page(
 
 def is_ignored(path: Path) -> bool:
     """Editor temp/swap files and hidden files are never content."""
-    name = path.name
+    return _ignored_name(path.name)
+
+
+def _ignored_name(name: str) -> bool:
     return (
         name.startswith((".", "#", "~"))
         or name.endswith(("~", ".swp", ".swo", ".swx", ".tmp", ".bak", ".orig"))
@@ -192,14 +197,11 @@ def discover(content_dir: Path) -> tuple[list[tuple[str, str, Path]], list[Probl
     problems: list[Problem] = []
     if not content_dir.is_dir():
         return [], [Problem("content", 0, "folder not found; create content/articles/ and content/pages/")]
-    for path in sorted(content_dir.rglob("*")):
-        rel = path.relative_to(content_dir)
-        if path.is_dir() or any(is_ignored(Path(part)) for part in rel.parts):
-            continue
-        source = rel.as_posix()
-        kind = KINDS.get(rel.parts[0]) if len(rel.parts) == 2 else None
-        if kind and path.suffix == ".md":
-            found.append((source, kind, path))
+    for source in sorted(walk_files(content_dir)):
+        folder, _, name = source.rpartition("/")
+        kind = KINDS.get(folder)
+        if kind and name.endswith(".md"):
+            found.append((source, kind, content_dir / source))
         elif source in DATA_FILES:
             continue
         else:
@@ -213,6 +215,34 @@ def discover(content_dir: Path) -> tuple[list[tuple[str, str, Path]], list[Probl
                 )
             )
     return found, problems
+
+
+def walk_files(folder: Path, *, stats: dict[str, tuple[int, int]] | None = None) -> list[str]:
+    """Every file under ``folder`` as a relative POSIX path, skipping ignored names.
+
+    With ``stats``, also records each file's (mtime in ns, size) under its relative path.
+    Symlinked folders are not followed, so a link cannot pull files from elsewhere.
+    """
+    files: list[str] = []
+    pending = [(str(folder), "")]
+    while pending:
+        path, prefix = pending.pop()
+        try:
+            entries = list(os.scandir(path))
+        except OSError:
+            continue
+        for entry in entries:
+            if _ignored_name(entry.name):
+                continue
+            relative = prefix + entry.name
+            if entry.is_dir(follow_symlinks=False):
+                pending.append((entry.path, relative + "/"))
+            elif entry.is_file():
+                files.append(relative)
+                if stats is not None:
+                    stat = entry.stat()
+                    stats[relative] = (stat.st_mtime_ns, stat.st_size)
+    return files
 
 
 def read_source(source: str, kind: str, data: bytes) -> tuple[Page | None, list[Problem]]:

@@ -34,7 +34,7 @@ CITE_KEY = re.compile(r"^@([A-Za-z0-9][A-Za-z0-9_.:-]*)$")
 NO_TERMS_IN = {"a", "code", "pre", "h1", "h2", "h3", "h4", "h5", "h6", "sup", "abbr", "dfn", "kbd", "script", "style"}
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Link:
     """An internal link as written: ``kind`` is page, static, anchor or bad."""
 
@@ -44,7 +44,7 @@ class Link:
     raw: str  # the href as the editor wrote it, to find its line
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Rendered:
     """A page's Markdown turned into HTML, and what it refers to."""
 

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any, TypeVar, cast
 
 from .assets import collect_assets
 from .bibliography import Source, load_bibliography
@@ -28,12 +30,13 @@ from .outputs import GENERATED, render_generated
 from .publish import publication_files
 from .search import DATA_DIR, PAGES_FILE, Terms, search_files
 from .site import Site
-from .templates import make_environment
+from .templates import environment, templates_digest
 from .urls import Urls
 from .workers import SourceJob, process_sources, render_site_pages
 from .writer import check_output_dir, read_manifest, write_site
 
 log = logging.getLogger("sitegen")
+_T = TypeVar("_T")
 
 
 @contextmanager
@@ -84,14 +87,14 @@ def load_sources(
     keys: dict[str, str] = {}
     fresh: list[tuple[SourceJob, str]] = []
     for source, kind, path in found:
-        data = path.read_bytes()
-        key = entry_key(salt, source, kind, data)
+        digest, data = cache.file_digest(path)
+        key = entry_key(salt, source, kind, digest)
         cached = cache.get(key)
         if cached is not None:
             entries.append(cached)
             keys[cached.page.project_path] = key
         else:
-            fresh.append((SourceJob(source, kind, data), key))
+            fresh.append((SourceJob(source, kind, data if data is not None else path.read_bytes()), key))
     with timed(f"markdown ({len(fresh)} pages)"):
         results = process_sources([job for job, _ in fresh], terms, sources, config, jobs)
     for (_, key), result in zip(fresh, results, strict=True):
@@ -107,8 +110,10 @@ def load_sources(
 def load_site(config: Config, options: Options, cache: BuildCache | None = None) -> Loaded:
     """Phases 1-2: read, render and check everything in memory. Writes nothing (but the cache)."""
     cache = cache if cache is not None else BuildCache()
-    sources, problems = load_bibliography(config.bibliography, _shown(config, config.bibliography))
-    terms, term_problems = load_glossary(config.glossary, _shown(config, config.glossary))
+    bibliography = _unless_unchanged(load_bibliography, config.bibliography, _shown(config, config.bibliography))
+    sources, problems = dict(bibliography[0]), list(bibliography[1])
+    glossary = _unless_unchanged(load_glossary, config.glossary, _shown(config, config.glossary))
+    terms, term_problems = glossary[0], list(glossary[1])
     problems += term_problems
     with timed("sources"):
         entries, keys, source_problems = load_sources(config, sources, terms, cache, options.jobs)
@@ -136,6 +141,22 @@ def load_site(config: Config, options: Options, cache: BuildCache | None = None)
     return Loaded(site, problems, keys, {e.page.project_path: e.search for e in published})
 
 
+_last_read: dict[tuple[str, Path], tuple[bytes, Any]] = {}
+
+
+def _unless_unchanged(load: Callable[[Path, str], _T], path: Path, shown: str) -> _T:
+    """``load(path, shown)``, or its last result while the file's bytes are the same (dev server)."""
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return load(path, shown)
+    key = (load.__name__, path)
+    last = _last_read.get(key)
+    if last is None or last[0] != data:
+        last = _last_read[key] = (data, load(path, shown))
+    return cast(_T, last[1])
+
+
 def _shown(config: Config, path: Path) -> str:
     try:
         return path.relative_to(config.root).as_posix()
@@ -160,7 +181,7 @@ def find_collisions(pages: list[Page]) -> list[Problem]:
 
 
 # -- phase 3: render and write ------------------------------------------------------------
-def site_signature(config: Config, loaded: Loaded, options: Options) -> str:
+def site_signature(config: Config, loaded: Loaded, options: Options, templates: str) -> str:
     """A hash of everything any page's HTML may show besides its own source.
 
     Templates, site.yaml, static files, the bibliography and glossary, every page's front
@@ -171,9 +192,7 @@ def site_signature(config: Config, loaded: Loaded, options: Options) -> str:
     settings = {k: v for k, v in asdict(config).items() if not isinstance(v, Path)}  # not where the project is
     state = (engine_fingerprint(), sorted(settings.items()), options.drafts, sorted(site.assets.items()))
     digest = hashlib.sha256(repr(state).encode())
-    for path in sorted(config.templates_dir.rglob("*")):
-        if path.is_file():
-            digest.update(path.relative_to(config.templates_dir).as_posix().encode() + b"\0" + path.read_bytes())
+    digest.update(templates.encode())  # templates_digest()
     for page in site.pages:
         rendered = site.rendered[page.project_path]
         meta = (page.source, page.slug, page.kind, page.title, page.summary, page.draft, page.tags, page.order)
@@ -196,15 +215,17 @@ def build(
         raise SiteError(loaded.problems)
     site = loaded.site
     with timed("signature"):
-        signature = site_signature(config, loaded, options)
+        templates = templates_digest(config.templates_dir)
+        signature = site_signature(config, loaded, options, templates)
     inputs = {p.output_path: loaded.keys[p.project_path] for p in site.pages} | {path: path for path in GENERATED}
     keys = {path: hashlib.sha256(f"{signature}\0{key}".encode()).hexdigest() for path, key in inputs.items()}
     previous = previous or {}
     skip = frozenset(path for path, key in keys.items() if previous.get(path) == key)
     with timed(f"templates ({len(inputs) - len(skip)} pages)"):
         paths = [page.output_path for page in site.pages if page.output_path not in skip]
-        files = render_site_pages(site, config, paths, options.jobs)
-        files |= render_generated(site, config, make_environment(config.templates_dir), skip)
+        env = environment(config.templates_dir, templates)
+        files = render_site_pages(site, config, env, paths, options.jobs)
+        files |= render_generated(site, config, env, skip)
     _, assets = collect_assets(config.static_dir)
     files.update(assets)
     files.update(publication_files(site, config))
@@ -236,7 +257,8 @@ def build_to(config: Config, options: Options, out: Path, cache: BuildCache | No
     """Build and write to ``out``; the previous output is untouched unless the build succeeds."""
     check_output_dir(out, config.root)
     manifest = read_manifest(out.resolve())
-    reusable = {p: k for p, k in manifest.keys.items() if p in manifest.files and (out / p).is_file()}
+    folder = str(out)
+    reusable = {p: k for p, k in manifest.keys.items() if p in manifest.files and os.path.isfile(f"{folder}/{p}")}
     result = build(config, options, cache, reusable)
     kept = {p: manifest.files[p] for p, k in result.keys.items() if p not in result.files and reusable.get(p) == k}
     with timed("written"):

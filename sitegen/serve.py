@@ -5,8 +5,9 @@ protocol). Watching, debouncing and serving are ours, because its own Server reb
 per changed file, ignores a second change within 3 seconds (DEFAULT_RELOAD_TIME), follows
 symlinks out of the served folder and accepts WebSocket connections from any origin:
 
-- one poll loop (every 50 ms) snapshots the sources; a burst of saves is one rebuild once
-  the files have been quiet for one poll, and a save during a rebuild causes one more;
+- one poll loop (every 50 ms) snapshots the sources; after a change it looks again 30 ms
+  later, and a burst of saves is one rebuild once the files have been quiet that long; a
+  save during a rebuild causes one more;
 - the browser is told to reload only after the new output has been swapped in;
 - a failed rebuild keeps the last good site and every HTML page shows an error overlay;
 - files are served only from inside the output folder, after resolving symlinks.
@@ -29,13 +30,14 @@ from tornado import ioloop, web
 
 from .cache import BuildCache
 from .config import load_config
-from .content import is_ignored
+from .content import walk_files
 from .errors import ConfigError, Problem, SiteError
 from .pipeline import Options, build_to
 from .writer import MARKER
 
 log = logging.getLogger("sitegen")
-POLL_MS = 50
+POLL_MS = 50  # how often the sources are checked for changes
+QUIET_MS = 30  # after a change, check again this soon; no further change then means the burst is over
 MAX_WAIT_S = 1.0  # rebuild even if saves keep coming for this long
 LOOPBACK = {"127.0.0.1", "localhost", "::1", "[::1]"}
 OVERLAY_CSS = Path(__file__).with_name("overlay.css")
@@ -45,16 +47,14 @@ def snapshot(root: Path) -> dict[str, tuple[int, int]]:
     """(mtime, size) of every watched source file: content/, templates/, static/, site.yaml."""
     found: dict[str, tuple[int, int]] = {}
     for folder in ("content", "templates", "static"):
-        base = root / folder
-        if base.is_dir():
-            for path in base.rglob("*"):
-                if not any(is_ignored(Path(part)) for part in path.relative_to(base).parts) and path.is_file():
-                    stat = path.stat()
-                    found[path.as_posix()] = (stat.st_mtime_ns, stat.st_size)
-    site_yaml = root / "site.yaml"
-    if site_yaml.exists():
-        stat = site_yaml.stat()
+        stats: dict[str, tuple[int, int]] = {}
+        walk_files(root / folder, stats=stats)
+        found.update((f"{folder}/{path}", stat) for path, stat in stats.items())
+    try:
+        stat = (root / "site.yaml").stat()
         found["site.yaml"] = (stat.st_mtime_ns, stat.st_size)
+    except OSError:
+        pass
     return found
 
 
@@ -72,10 +72,13 @@ class Preview:
     first_change: float = 0.0
     pending: bool = False
 
-    def rebuild(self) -> None:
-        """Build once; on failure keep the last good output and remember the problems."""
+    def rebuild(self, seen: dict[str, tuple[int, int]] | None = None) -> None:
+        """Build once; on failure keep the last good output and remember the problems.
+
+        ``seen``: the snapshot the caller just took, if any; changes after it cause another rebuild.
+        """
         started = time.perf_counter()
-        self.seen = snapshot(self.root)  # changes after this point cause another rebuild
+        self.seen = seen if seen is not None else snapshot(self.root)
         self.builds += 1
         try:
             config = load_config(self.root, base_url="/")
@@ -97,7 +100,7 @@ class Preview:
         return any(p.is_error for p in self.problems)
 
     def poll(self) -> bool:
-        """Called every POLL_MS; rebuild when sources changed and then went quiet. True if rebuilt."""
+        """Called every POLL_MS (QUIET_MS while a change is pending); rebuild once changes stop. True if rebuilt."""
         now = snapshot(self.root)
         if now != self.seen:
             if not self.pending:
@@ -108,7 +111,7 @@ class Preview:
         if not self.pending:
             return False
         self.pending = False
-        self.rebuild()
+        self.rebuild(now)
         return True
 
 
@@ -233,15 +236,20 @@ def serve(root: Path, *, host: str, port: int, drafts: bool, out: Path, open_bro
         "Serving %s at %s (drafts %s). Press Ctrl-C to stop.", root.resolve().name, url, "shown" if drafts else "hidden"
     )
 
-    def tick() -> None:
-        if preview.poll():
-            ReloadSocket.reload_all()
+    loop = ioloop.IOLoop.current()
 
-    ioloop.PeriodicCallback(tick, POLL_MS).start()
+    def tick() -> None:
+        try:
+            if preview.poll():
+                ReloadSocket.reload_all()
+        finally:
+            loop.call_later((QUIET_MS if preview.pending else POLL_MS) / 1000, tick)
+
+    loop.call_later(POLL_MS / 1000, tick)
     if open_browser:
         webbrowser.open(url)
     try:
-        ioloop.IOLoop.current().start()
+        loop.start()
     except KeyboardInterrupt:
         log.warning("stopped")
     finally:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import traceback
 from pathlib import Path
 from typing import Any
@@ -9,6 +10,30 @@ from typing import Any
 import jinja2
 
 from .errors import Problem, SiteError
+
+_kept: dict[Path, tuple[str, jinja2.Environment]] = {}
+
+
+def templates_digest(templates_dir: Path) -> str:
+    """A hash of every file under templates/ (names and bytes)."""
+    digest = hashlib.sha256()
+    for path in sorted(templates_dir.rglob("*")):
+        if path.is_file():
+            digest.update(path.relative_to(templates_dir).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def environment(templates_dir: Path, digest: str) -> jinja2.Environment:
+    """The environment for templates whose files hash to ``digest``: kept while they do not change.
+
+    Compiling the templates is most of the cost of rendering one page, so the dev server's
+    rebuilds reuse them; any change to any template file gives a fresh environment.
+    """
+    key = templates_dir.resolve()
+    kept = _kept.get(key)
+    if kept is None or kept[0] != digest:
+        kept = _kept[key] = (digest, make_environment(templates_dir))
+    return kept[1]
 
 
 def make_environment(templates_dir: Path) -> jinja2.Environment:

@@ -17,7 +17,8 @@ import os
 from collections.abc import Mapping
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
-from pathlib import Path
+
+import jinja2
 
 from .bibliography import Source
 from .cache import SourceEntry
@@ -30,7 +31,6 @@ from .markdown import Renderer
 from .outputs import render_page_files
 from .search import page_terms
 from .site import Site
-from .templates import make_environment
 
 POOL_THRESHOLD = 64
 
@@ -99,23 +99,24 @@ def process_sources(
 
 
 # -- 2. templates --------------------------------------------------------------------------
-_shared: tuple[Site, Config, Path] | None = None  # set before forking; workers read it
+_shared: tuple[Site, Config, jinja2.Environment] | None = None  # set before forking; workers read it
 
 
 def _render_chunk(paths: list[str]) -> dict[str, bytes]:
     assert _shared is not None
-    site, config, templates_dir = _shared
-    env = make_environment(templates_dir)
+    site, config, env = _shared
     return render_page_files(site, config, env, [site.by_output[path] for path in paths])
 
 
-def render_site_pages(site: Site, config: Config, paths: list[str], workers: int) -> dict[str, bytes]:
+def render_site_pages(
+    site: Site, config: Config, env: jinja2.Environment, paths: list[str], workers: int
+) -> dict[str, bytes]:
     """The HTML of the pages at ``paths`` (output paths), keyed by output path."""
     global _shared
     count = worker_count(workers)
     if count > 1 and len(paths) >= POOL_THRESHOLD and "fork" in multiprocessing.get_all_start_methods():
         chunks = [paths[i :: count * 4] for i in range(count * 4)]
-        _shared = (site, config, config.templates_dir)
+        _shared = (site, config, env)
         try:
             with ProcessPoolExecutor(count, mp_context=multiprocessing.get_context("fork")) as pool:
                 files: dict[str, bytes] = {}
@@ -124,5 +125,4 @@ def render_site_pages(site: Site, config: Config, paths: list[str], workers: int
                 return {path: files[path] for path in paths}
         finally:
             _shared = None
-    env = make_environment(config.templates_dir)
     return render_page_files(site, config, env, [site.by_output[path] for path in paths])

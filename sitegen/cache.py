@@ -34,7 +34,7 @@ from .markdown import EXTENSION_CONFIG, EXTENSIONS, Rendered
 from .search import Terms
 
 log = logging.getLogger("sitegen")
-FORMAT = 4
+FORMAT = 5
 CACHE_FILE = "sources.pickle"
 DIGESTS_FILE = "files.pickle"
 
@@ -47,6 +47,16 @@ class SourceEntry:
     rendered: Rendered
     problems: tuple[Problem, ...]  # from reading the source and the local checks
     search: Terms = ("", b"")  # its words for the search index
+    shown: str = ""  # shown_elsewhere() of the page
+
+
+def shown_elsewhere(page: Page, rendered: Rendered) -> str:
+    """A hash of what other pages may show of this one: front matter, citations, glossary
+    terms and the pages it links to (backlinks, lists, related pages, the home diagram)."""
+    meta = (page.source, page.slug, page.kind, page.title, page.summary, page.draft, page.tags, page.order)
+    more = (page.related, page.evidence, page.evidence_reason, page.key_points, page.reviewed)
+    links = tuple(link.target for link in rendered.links if link.kind == "page")
+    return hashlib.sha256(repr((meta, more, rendered.citations, rendered.terms, links)).encode()).hexdigest()
 
 
 @functools.cache
@@ -109,7 +119,7 @@ class BuildCache:
             self._digests = self._read(DIGESTS_FILE)
         return self._digests
 
-    def file_digest(self, path: Path) -> tuple[str, bytes | None]:
+    def file_digest(self, path: str) -> tuple[str, bytes | None]:
         """The sha256 of a file's bytes, and the bytes if they had to be read.
 
         As git does with its index, a digest recorded earlier is trusted while the file's
@@ -118,14 +128,15 @@ class BuildCache:
         TRUST_AFTER_NS when it was hashed is not recorded, so a second save within the
         resolution of the file system's clock is never missed.
         """
-        stat = path.stat()
+        stat = os.stat(path)
         state = (stat.st_mtime_ns, stat.st_ctime_ns, stat.st_size, stat.st_ino)
-        name = str(path)
+        name = path
         known = self.digests.get(name)
         if known is not None and known[0] == state:
             self.next_digests[name] = known
             return known[1], None
-        data = path.read_bytes()
+        with open(path, "rb") as file:
+            data = file.read()
         digest = hashlib.sha256(data).hexdigest()
         if time.time_ns() - max(stat.st_mtime_ns, stat.st_ctime_ns) > TRUST_AFTER_NS:
             self.next_digests[name] = (state, digest)

@@ -191,9 +191,10 @@ def _ignored_name(name: str) -> bool:
     )
 
 
-def discover(content_dir: Path) -> tuple[list[tuple[str, str, Path]], list[Problem]]:
-    """Find every source: (path under content/, kind, file). Unknown files are problems."""
-    found: list[tuple[str, str, Path]] = []
+def discover(content_dir: Path) -> tuple[list[tuple[str, str, str]], list[Problem]]:
+    """Find every source: (path under content/, kind, file name). Unknown files are problems."""
+    found: list[tuple[str, str, str]] = []
+    folder_name = str(content_dir)
     problems: list[Problem] = []
     if not content_dir.is_dir():
         return [], [Problem("content", 0, "folder not found; create content/articles/ and content/pages/")]
@@ -201,7 +202,7 @@ def discover(content_dir: Path) -> tuple[list[tuple[str, str, Path]], list[Probl
         folder, _, name = source.rpartition("/")
         kind = KINDS.get(folder)
         if kind and name.endswith(".md"):
-            found.append((source, kind, content_dir / source))
+            found.append((source, kind, f"{folder_name}/{source}"))
         elif source in DATA_FILES:
             continue
         else:
@@ -259,7 +260,7 @@ def load_pages(content_dir: Path) -> tuple[list[Page], list[Problem]]:
     sources, problems = discover(content_dir)
     pages: list[Page] = []
     for source, kind, path in sources:
-        page, page_problems = read_source(source, kind, path.read_bytes())
+        page, page_problems = read_source(source, kind, Path(path).read_bytes())
         problems += page_problems
         if page:
             pages.append(page)

@@ -272,6 +272,7 @@ class Renderer:
     """A reusable Markdown instance configured for this site."""
 
     def __init__(self, terms: tuple[Term, ...]) -> None:
+        self.terms = terms
         self.state = RenderState()
         self.md = markdown.Markdown(
             extensions=[*EXTENSIONS, SiteExtension(self.state, terms)],

@@ -28,7 +28,7 @@ from .errors import Problem, SiteError
 from .glossary import Term, load_glossary
 from .outputs import GENERATED, render_generated
 from .publish import publication_files
-from .search import DATA_DIR, PAGES_FILE, Terms, search_files
+from .search import DATA_DIR, PAGES_FILE, search_files
 from .site import Site
 from .templates import environment, templates_digest
 from .urls import Urls
@@ -62,7 +62,8 @@ class Loaded:
     site: Site
     problems: list[Problem]
     keys: dict[str, str]  # project path -> cache key of its source entry
-    search: dict[str, Terms]  # project path -> its words for the search index
+    entries: dict[str, SourceEntry]  # project path -> entry, for published pages
+    salt: str  # source_salt(): the engine, bibliography, glossary and content rules
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,11 +79,10 @@ class Result:
 
 # -- phase 1: sources ------------------------------------------------------------------
 def load_sources(
-    config: Config, sources: dict[str, Source], terms: tuple[Term, ...], cache: BuildCache, jobs: int
+    config: Config, sources: dict[str, Source], terms: tuple[Term, ...], cache: BuildCache, jobs: int, salt: str
 ) -> tuple[list[SourceEntry], dict[str, str], list[Problem]]:
     """Every source as a SourceEntry (from the cache when its bytes are unchanged), keys, problems."""
     found, problems = discover(config.content_dir)
-    salt = source_salt(config, sources, terms)
     entries: list[SourceEntry] = []
     keys: dict[str, str] = {}
     fresh: list[tuple[SourceJob, str]] = []
@@ -94,7 +94,7 @@ def load_sources(
             entries.append(cached)
             keys[cached.page.project_path] = key
         else:
-            fresh.append((SourceJob(source, kind, data if data is not None else path.read_bytes()), key))
+            fresh.append((SourceJob(source, kind, data if data is not None else Path(path).read_bytes()), key))
     with timed(f"markdown ({len(fresh)} pages)"):
         results = process_sources([job for job, _ in fresh], terms, sources, config, jobs)
     for (_, key), result in zip(fresh, results, strict=True):
@@ -116,7 +116,8 @@ def load_site(config: Config, options: Options, cache: BuildCache | None = None)
     terms, term_problems = glossary[0], list(glossary[1])
     problems += term_problems
     with timed("sources"):
-        entries, keys, source_problems = load_sources(config, sources, terms, cache, options.jobs)
+        salt = source_salt(config, sources, terms)
+        entries, keys, source_problems = load_sources(config, sources, terms, cache, options.jobs, salt)
     problems += source_problems
     with timed("cache saved"):
         cache.finish()
@@ -138,7 +139,7 @@ def load_site(config: Config, options: Options, cache: BuildCache | None = None)
         )
     with timed("site checks"):
         problems += site_problems(site, config)
-    return Loaded(site, problems, keys, {e.page.project_path: e.search for e in published})
+    return Loaded(site, problems, keys, {e.page.project_path: e for e in published}, salt)
 
 
 _last_read: dict[tuple[str, Path], tuple[bytes, Any]] = {}
@@ -184,21 +185,17 @@ def find_collisions(pages: list[Page]) -> list[Problem]:
 def site_signature(config: Config, loaded: Loaded, options: Options, templates: str) -> str:
     """A hash of everything any page's HTML may show besides its own source.
 
-    Templates, site.yaml, static files, the bibliography and glossary, every page's front
-    matter, the links between pages and what each page cites and explains: if this is
-    unchanged, a page whose own source is unchanged renders to the same bytes as last time.
+    Templates, site.yaml, static files, the bibliography and glossary, and each page's
+    shown_elsewhere() (front matter, links, citations, terms), in order: if this is unchanged,
+    a page whose own source is unchanged renders to the same bytes as last time.
     """
     site = loaded.site
     settings = {k: v for k, v in asdict(config).items() if not isinstance(v, Path)}  # not where the project is
     state = (engine_fingerprint(), sorted(settings.items()), options.drafts, sorted(site.assets.items()))
     digest = hashlib.sha256(repr(state).encode())
     digest.update(templates.encode())  # templates_digest()
-    for page in site.pages:
-        rendered = site.rendered[page.project_path]
-        meta = (page.source, page.slug, page.kind, page.title, page.summary, page.draft, page.tags, page.order)
-        more = (page.related, page.evidence, page.evidence_reason, page.key_points, page.reviewed)
-        digest.update(repr((meta, more, rendered.citations, rendered.terms)).encode())
-    digest.update(repr((site.edges, sorted(site.sources.items()), site.terms)).encode())
+    digest.update(loaded.salt.encode())  # the engine, bibliography and glossary
+    digest.update("".join(loaded.entries[page.project_path].shown for page in site.pages).encode())
     return digest.hexdigest()
 
 
@@ -248,7 +245,7 @@ def _search_index(loaded: Loaded, signature: str, previous: dict[str, str], file
     last = [path for path in previous if path.startswith(DATA_DIR)]
     if previous.get(PAGES_FILE) == key and all(previous[path] == key for path in last):
         return dict.fromkeys(last, key)
-    index = search_files(loaded.site, loaded.search)
+    index = search_files(loaded.site, {path: entry.search for path, entry in loaded.entries.items()})
     files.update(index)
     return dict.fromkeys(index, key)
 

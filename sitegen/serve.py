@@ -82,7 +82,7 @@ class Preview:
         self.builds += 1
         try:
             config = load_config(self.root, base_url="/")
-            result = build_to(config, Options(drafts=self.drafts, jobs=1, search=False), self.out, self.cache)
+            result = build_to(config, Options(drafts=self.drafts, search=False), self.out, self.cache)
             self.problems = [p for p in result.warnings]
             elapsed = (time.perf_counter() - started) * 1000
             log.info("rebuilt in %.0f ms (%d pages)", elapsed, len(result.site.pages))

@@ -6,7 +6,6 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 
 from .bibliography import Source
 from .content import Page
@@ -17,12 +16,9 @@ from .urls import Urls
 PLACEHOLDER = re.compile(rf'(href|src)="((?:{LINK_PREFIX}|{TERM_PREFIX})[^"]*)"')
 
 
-@dataclass(frozen=True, slots=True)
-class Edge:
-    """A link written in one article's text to another article."""
-
-    source: str
-    target: str
+# A link written in one page's text to another page: (source, target) project paths. A plain
+# tuple, because a site of thousands of pages has tens of thousands of them.
+Edge = tuple[str, str]
 
 
 class Site:
@@ -54,7 +50,7 @@ class Site:
         self.backlinks = self._backlinks()
         self.outlinks: dict[str, list[Page]] = {p.project_path: [] for p in self.pages}
         for edge in self.edges:
-            self.outlinks[edge.source].append(self.by_source[edge.target])
+            self.outlinks[edge[0]].append(self.by_source[edge[1]])
 
     # -- navigation -------------------------------------------------------------
     def url(self, page: Page) -> str:
@@ -78,20 +74,20 @@ class Site:
             for link in self.rendered[page.project_path].links:
                 target = self.by_source.get(link.target) if link.kind == "page" else None
                 if target is not None and target is not page:
-                    edges.add(Edge(page.project_path, target.project_path))
-        return sorted(edges, key=lambda e: (e.source, e.target))
+                    edges.add((page.project_path, target.project_path))
+        return sorted(edges)
 
     def _backlinks(self) -> dict[str, list[Page]]:
         found: dict[str, list[Page]] = {p.project_path: [] for p in self.pages}
         for edge in self.edges:
-            found[edge.target].append(self.by_source[edge.source])
+            found[edge[1]].append(self.by_source[edge[0]])
         return found
 
     def article_edges(self) -> list[tuple[Page, Page]]:
         """Links between articles, each unordered pair once (for the home-page diagram)."""
         pairs: set[tuple[str, str]] = set()
         for edge in self.edges:
-            a, b = self.by_source[edge.source], self.by_source[edge.target]
+            a, b = self.by_source[edge[0]], self.by_source[edge[1]]
             if a.kind == b.kind == "article":
                 pairs.add(tuple(sorted((a.project_path, b.project_path))))  # type: ignore[arg-type]
         return [(self.by_source[a], self.by_source[b]) for a, b in sorted(pairs)]

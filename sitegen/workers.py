@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import jinja2
 
 from .bibliography import Source
-from .cache import SourceEntry
+from .cache import SourceEntry, shown_elsewhere
 from .check import local_problems
 from .config import Config
 from .content import read_source
@@ -69,10 +69,14 @@ class SourceWorker:
             return SourceResult(None, tuple(problems))
         rendered = self.renderer.render(page.body, page.project_path)
         problems += local_problems(page, rendered, self.sources, self.config)
-        return SourceResult(SourceEntry(page, rendered, tuple(problems), page_terms(page, rendered)), ())
+        entry = SourceEntry(
+            page, rendered, tuple(problems), page_terms(page, rendered), shown_elsewhere(page, rendered)
+        )
+        return SourceResult(entry, ())
 
 
-_source_worker: SourceWorker | None = None
+_source_worker: SourceWorker | None = None  # in a worker process
+_serial_worker: SourceWorker | None = None  # in this process, for small batches (the dev server)
 
 
 def _start_source_worker(terms: tuple[Term, ...], sources: Mapping[str, Source], config: Config) -> None:
@@ -94,8 +98,14 @@ def process_sources(
         chunk = max(1, len(jobs) // (count * 8))
         with ProcessPoolExecutor(count, initializer=_start_source_worker, initargs=(terms, sources, config)) as pool:
             return list(pool.map(_run_source_job, jobs, chunksize=chunk))
-    worker = SourceWorker(terms, sources, config)
-    return [worker(job) for job in jobs]
+    global _serial_worker
+    if _serial_worker is None or (_serial_worker.renderer.terms, _serial_worker.sources, _serial_worker.config) != (
+        terms,
+        sources,
+        config,
+    ):
+        _serial_worker = SourceWorker(terms, sources, config)  # kept: making a Renderer costs ~10 ms
+    return [_serial_worker(job) for job in jobs]
 
 
 # -- 2. templates --------------------------------------------------------------------------

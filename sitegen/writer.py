@@ -152,7 +152,7 @@ def _write_manifest(folder: Path, manifest: Manifest) -> None:
         "keys": manifest.keys,
     }
     temporary = folder / f"{MARKER}.tmp"
-    temporary.write_text(json.dumps(note, indent=0, sort_keys=True), encoding="utf-8")
+    temporary.write_text(json.dumps(note, separators=(",", ":"), sort_keys=True), encoding="utf-8")
     os.replace(temporary, folder / MARKER)
 
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import posixpath
 import shutil
 from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -136,13 +138,23 @@ def _update(
 
 
 def _write_files(folder: Path, files: Mapping[str, bytes], names: list[str]) -> None:
-    made: set[Path] = set()
-    for name in names:
-        path = folder / name
-        if path.parent not in made:
-            path.parent.mkdir(parents=True, exist_ok=True, mode=0o755)
-            made.add(path.parent)
-        path.write_bytes(files[name])
+    """Write ``names`` under ``folder``, folders first, files by a few threads (the system
+    calls release the GIL, so a first build of thousands of pages spends less time waiting)."""
+    root = str(folder)
+    for parent in sorted({posixpath.dirname(name) for name in names} - {""}):
+        os.makedirs(f"{root}/{parent}", mode=0o755, exist_ok=True)
+
+    def write(name: str) -> None:
+        with open(f"{root}/{name}", "wb") as file:
+            file.write(files[name])
+
+    if len(names) < 64:
+        for name in names:
+            write(name)
+        return
+    with ThreadPoolExecutor(4) as pool:
+        for _ in pool.map(write, names, chunksize=64):
+            pass
 
 
 def _write_manifest(folder: Path, manifest: Manifest) -> None:

@@ -5,9 +5,10 @@ protocol). Watching, debouncing and serving are ours, because its own Server reb
 per changed file, ignores a second change within 3 seconds (DEFAULT_RELOAD_TIME), follows
 symlinks out of the served folder and accepts WebSocket connections from any origin:
 
-- one poll loop (every 50 ms) snapshots the sources; after a change it looks again 30 ms
-  later, and a burst of saves is one rebuild once the files have been quiet that long; a
-  save during a rebuild causes one more;
+- on Linux, inotify (watch.py) reports a save at once; without it, a poll loop snapshots
+  the sources every 50 ms (and, with it, every second as a safety net). A burst of saves is
+  one rebuild once the files have been quiet for 30 ms (at most 1 s after the first save),
+  and a save during a rebuild causes one more;
 - the browser is told to reload only after the new output has been swapped in;
 - a failed rebuild keeps the last good site and every HTML page shows an error overlay;
 - files are served only from inside the output folder, after resolving symlinks.
@@ -19,6 +20,7 @@ import errno
 import html
 import logging
 import mimetypes
+import os
 import time
 import webbrowser
 from dataclasses import dataclass, field
@@ -28,19 +30,37 @@ from urllib.parse import unquote, urlsplit
 from livereload.handlers import LiveReloadHandler, LiveReloadJSHandler
 from tornado import ioloop, web
 
+from . import watch
 from .cache import BuildCache
 from .config import load_config
 from .content import walk_files
 from .errors import ConfigError, Problem, SiteError
 from .pipeline import Options, build_to
+from .watch import Inotify
 from .writer import MARKER
 
 log = logging.getLogger("sitegen")
-POLL_MS = 50  # how often the sources are checked for changes
+POLL_MS = 50  # how often the sources are checked for changes without inotify
+SAFETY_POLL_MS = 1000  # and with it, in case an event was missed
 QUIET_MS = 30  # after a change, check again this soon; no further change then means the burst is over
 MAX_WAIT_S = 1.0  # rebuild even if saves keep coming for this long
 LOOPBACK = {"127.0.0.1", "localhost", "::1", "[::1]"}
 OVERLAY_CSS = Path(__file__).with_name("overlay.css")
+
+
+def start_watcher(root: Path) -> Inotify | None:
+    """inotify on content/, templates/ and static/ (recursively) and the project folder itself
+    (for site.yaml; not recursively, so the output folder inside it is never watched).
+    SITEGEN_WATCH=poll in the environment forces polling (the tests run both ways)."""
+    if os.environ.get("SITEGEN_WATCH") == "poll" or not watch.available():
+        return None
+    try:
+        watcher = Inotify([root / name for name in ("content", "templates", "static") if (root / name).is_dir()])
+        watcher.add(root)
+    except OSError as exc:
+        log.info("inotify unavailable (%s): polling every %d ms", exc, POLL_MS)
+        return None
+    return watcher
 
 
 def snapshot(root: Path) -> dict[str, tuple[int, int]]:
@@ -109,6 +129,15 @@ class Preview:
             if time.monotonic() - self.first_change < MAX_WAIT_S:
                 return False
         if not self.pending:
+            return False
+        self.pending = False
+        self.rebuild(now)
+        return True
+
+    def settle(self) -> bool:
+        """Called when the watcher saw changes and then none for QUIET_MS: rebuild if a file changed."""
+        now = snapshot(self.root)
+        if now == self.seen and not self.pending:
             return False
         self.pending = False
         self.rebuild(now)
@@ -237,15 +266,37 @@ def serve(root: Path, *, host: str, port: int, drafts: bool, out: Path, open_bro
     )
 
     loop = ioloop.IOLoop.current()
+    watcher = start_watcher(root)
+    poll_ms = SAFETY_POLL_MS if watcher else POLL_MS
 
     def tick() -> None:
         try:
             if preview.poll():
                 ReloadSocket.reload_all()
         finally:
-            loop.call_later((QUIET_MS if preview.pending else POLL_MS) / 1000, tick)
+            loop.call_later((QUIET_MS if preview.pending else poll_ms) / 1000, tick)
 
-    loop.call_later(POLL_MS / 1000, tick)
+    loop.call_later(poll_ms / 1000, tick)
+    if watcher:
+        settling: list[object] = []  # the pending call to settle(), if any
+        burst_started = [0.0]
+
+        def settle() -> None:
+            settling.clear()
+            if preview.settle():
+                ReloadSocket.reload_all()
+
+        def on_change(fd: int, events: int) -> None:
+            if not watcher.read():
+                return
+            if settling:
+                loop.remove_timeout(settling.pop())
+            else:
+                burst_started[0] = time.monotonic()
+            waited = time.monotonic() - burst_started[0]
+            settling.append(loop.call_later(0 if waited > MAX_WAIT_S else QUIET_MS / 1000, settle))
+
+        loop.add_handler(watcher.fd, on_change, ioloop.IOLoop.READ)
     if open_browser:
         webbrowser.open(url)
     try:
@@ -254,4 +305,6 @@ def serve(root: Path, *, host: str, port: int, drafts: bool, out: Path, open_bro
         log.warning("stopped")
     finally:
         server.stop()
+        if watcher:
+            watcher.close()
     return 0

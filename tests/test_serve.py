@@ -69,7 +69,7 @@ class Server:
 def serve(make_site: Callable[..., Path], tmp_path: Path) -> Iterator[Callable[..., Server]]:
     servers: list[Server] = []
 
-    def start(files: dict[str, str] | None = None, *args: str) -> Server:
+    def start(files: dict[str, str] | None = None, *args: str, watch: str = "") -> Server:
         root = make_site(files)
         port = free_port()
         log = tmp_path / f"serve-{port}.log"
@@ -87,6 +87,7 @@ def serve(make_site: Callable[..., Path], tmp_path: Path) -> Iterator[Callable[.
                 *args,
             ],
             cwd=tmp_path,
+            env={**os.environ, "SITEGEN_WATCH": watch},
             stdout=log.open("wb"),
             stderr=subprocess.STDOUT,
         )
@@ -105,16 +106,18 @@ def edit(path: Path, text: str) -> None:
     path.write_text(text, encoding="utf-8")
 
 
-def test_edit_is_served_without_restart(serve: Callable[..., Server]) -> None:
-    server = serve()
+@pytest.mark.parametrize("watch", ["", "poll"])  # inotify where the system has it; polling
+def test_edit_is_served_without_restart(serve: Callable[..., Server], watch: str) -> None:
+    server = serve(watch=watch)
     beta = server.root / "content/articles/beta.md"
     edit(beta, article("beta", 2, GOOD_BODY["beta"] + "\nA freshly written sentence.\n"))
     body = server.wait_for("/beta/", "A freshly written sentence.")
     assert '<script src="/livereload.js?port=' in body
 
 
-def test_burst_of_saves_is_one_or_two_rebuilds(serve: Callable[..., Server]) -> None:
-    server = serve()
+@pytest.mark.parametrize("watch", ["", "poll"])
+def test_burst_of_saves_is_one_or_two_rebuilds(serve: Callable[..., Server], watch: str) -> None:
+    server = serve(watch=watch)
     time.sleep(0.3)
     before = server.rebuilds()
     beta = server.root / "content/articles/beta.md"

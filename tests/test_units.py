@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from sitekit import article
 
+from sitegen import watch
 from sitegen.assets import fingerprint, rewrite_css_urls
 from sitegen.config import split_base_url
 from sitegen.content import decode_source, parse_page, split_front_matter
@@ -208,3 +209,20 @@ def test_search_terms_weigh_title_summary_and_headings_and_skip_stopwords_and_ci
     assert terms["cortisol"] == 3 + 5 + 5  # three uses (one in the heading), the summary, a heading
     assert terms["hormones"] == 20 and terms["sleep"] == 1
     assert "the" not in terms and "1" not in terms and "ref" not in terms
+
+
+@pytest.mark.skipif(not watch.available(), reason="inotify is Linux-only; elsewhere the dev server polls")
+def test_inotify_reports_saves_in_new_folders_and_nothing_otherwise(tmp_path: Path) -> None:
+    (tmp_path / "content").mkdir()
+    watcher = watch.Inotify([tmp_path / "content"])
+    try:
+        assert not watcher.read()
+        (tmp_path / "content" / "articles").mkdir()
+        assert watcher.read()  # the new folder, now watched too
+        (tmp_path / "content" / "articles" / "a.md").write_text("x")
+        assert watcher.read()
+        assert not watcher.read()
+        (tmp_path / "elsewhere.md").write_text("x")  # outside the watched tree
+        assert not watcher.read()
+    finally:
+        watcher.close()

@@ -58,7 +58,7 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     site_options(b)
     b.add_argument("--out", type=Path, default=Path("_site"), help="output folder (default: _site)")
     b.add_argument(
-        "--no-search", action="store_true", help="skip the Pagefind search index (it is most of a large build)"
+        "--no-search", action="store_true", help="skip writing the search index (search/data/)"
     )
     c = commands.add_parser("check", parents=[common], help="load, render and check everything; write nothing")
     site_options(c)

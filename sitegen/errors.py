@@ -35,6 +35,9 @@ class SiteError(Exception):
         self.problems = sorted(problems)
         super().__init__("\n".join(str(p) for p in self.problems))
 
+    def __reduce__(self) -> tuple[type[SiteError], tuple[list[Problem]]]:
+        return type(self), (self.problems,)  # raised in a worker process, it arrives whole
+
 
 class ConfigError(SiteError):
     """Usage or configuration problems (site.yaml, --out, flags). Exit code 2."""

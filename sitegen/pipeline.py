@@ -220,7 +220,8 @@ def build(
     skip = frozenset(path for path, key in keys.items() if previous.get(path) == key)
     with timed(f"templates ({len(inputs) - len(skip)} pages)"):
         paths = [page.output_path for page in site.pages if page.output_path not in skip]
-        env = environment(config.templates_dir, templates)
+        compiled = cache.folder / "templates" if cache and cache.folder and cache.writable else None
+        env = environment(config.templates_dir, templates, compiled)
         files = render_site_pages(site, config, env, paths, options.jobs)
         files |= render_generated(site, config, env, skip)
     _, assets = collect_assets(config.static_dir)

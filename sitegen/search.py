@@ -19,7 +19,7 @@ from __future__ import annotations
 import html
 import json
 import re
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 
 from .content import Page
@@ -154,12 +154,15 @@ def search_files(site: Site, terms: Mapping[str, Terms]) -> dict[str, bytes]:
     """The index files for the site's pages; ``terms``: project path -> page_terms()."""
     pages: Sequence[Page] = site.pages
     documents = [[site.url(p), p.title, p.summary] for p in pages]
-    shards: dict[str, dict[str, list[int]]] = {}
+    postings: dict[str, list[int]] = defaultdict(list)  # word -> [page, weight, page, weight, ...]
     for number, page in enumerate(pages):
         words, weights = terms.get(page.project_path, ("", b""))
-        for word, weight in zip(words.split(" ") if words else (), weights, strict=True):
-            postings = shards.setdefault(word[:2], {}).setdefault(word, [])
-            postings += (number, weight)
+        if words:
+            for word, weight in zip(words.split(" "), weights, strict=True):
+                postings[word] += (number, weight)
+    shards: dict[str, dict[str, list[int]]] = defaultdict(dict)
+    for word, found in postings.items():
+        shards[word[:2]][word] = found
     files = {PAGES_FILE: _json({"stop": sorted(STOPWORDS), "pages": documents})}
     for prefix, shard in shards.items():
         files[shard_name(prefix)] = _json(shard)

@@ -23,21 +23,31 @@ def templates_digest(templates_dir: Path) -> str:
     return digest.hexdigest()
 
 
-def environment(templates_dir: Path, digest: str) -> jinja2.Environment:
+def environment(templates_dir: Path, digest: str, compiled: Path | None = None) -> jinja2.Environment:
     """The environment for templates whose files hash to ``digest``: kept while they do not change.
 
     Compiling the templates is most of the cost of rendering one page, so the dev server's
-    rebuilds reuse them; any change to any template file gives a fresh environment.
+    rebuilds reuse them; any change to any template file gives a fresh environment. With
+    ``compiled`` (a folder in .cache/), compiled templates are also kept on disk between
+    commands; Jinja keys them by each template's source, so a stale one is never used.
     """
     key = templates_dir.resolve()
     kept = _kept.get(key)
     if kept is None or kept[0] != digest:
-        kept = _kept[key] = (digest, make_environment(templates_dir))
+        kept = _kept[key] = (digest, make_environment(templates_dir, compiled))
     return kept[1]
 
 
-def make_environment(templates_dir: Path) -> jinja2.Environment:
+def make_environment(templates_dir: Path, compiled: Path | None = None) -> jinja2.Environment:
+    bytecode = None
+    if compiled is not None:
+        try:
+            compiled.mkdir(parents=True, exist_ok=True)
+            bytecode = jinja2.FileSystemBytecodeCache(str(compiled))
+        except OSError:
+            bytecode = None  # a cache that cannot be written only costs time
     return jinja2.Environment(
+        bytecode_cache=bytecode,
         loader=jinja2.FileSystemLoader(templates_dir),
         autoescape=True,
         undefined=jinja2.StrictUndefined,

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from sitekit import GOOD_BODY, ROOT, article, run_build
 
+from sitegen.workers import POOL_THRESHOLD
 from sitegen.writer import MARKER
 
 
@@ -140,3 +141,27 @@ def test_real_site_builds(tmp_path: Path) -> None:
     for slug in ("stress", "circulation", "lymph", "sleep", "inflammation", "hormones", "mind-body"):
         assert f'href="/{slug}/"' in home
         assert (tmp_path / "site" / slug / "index.html").is_file()
+
+
+def many_articles(count: int) -> dict[str, str]:
+    """``count`` more articles: enough to use the worker processes (sitegen.workers.POOL_THRESHOLD)."""
+    body = "## Why\n\nCortisol, again [@cohen1991].\n\n## What\n\nSee [alpha](alpha.md#what) [@moyer2004].\n"
+    return {f"content/articles/extra{i:03d}.md": article(f"extra{i:03d}", 10 + i, body) for i in range(count)}
+
+
+def test_worker_processes_build_the_same_bytes_as_one_process(make_site: Callable[..., Path], tmp_path: Path) -> None:
+    root = make_site(many_articles(POOL_THRESHOLD + 6))
+    for jobs in ("1", "2"):
+        result = run_build("--project", root, "build", "--no-cache", "--jobs", jobs, "--out", tmp_path / jobs)
+        assert result.returncode == 0, result.stderr
+    assert tree_digest(tmp_path / "1") == tree_digest(tmp_path / "2")
+    assert len(list((tmp_path / "2").glob("extra*/index.html"))) == POOL_THRESHOLD + 6
+
+
+def test_template_error_in_a_worker_process_names_file_and_line(make_site: Callable[..., Path], tmp_path: Path) -> None:
+    broken = "{% extends 'base.html' %}\n{% block main %}\n{{ page.titel }}\n{% endblock %}\n"
+    root = make_site({**many_articles(POOL_THRESHOLD + 6), "templates/article.html": broken})
+    result = run_build("--project", root, "build", "--jobs", "2", "--out", tmp_path / "site")
+    assert result.returncode == 1, result.stderr
+    assert "templates/article.html:3: template error:" in result.stderr
+    assert "Traceback" not in result.stderr

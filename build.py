@@ -57,9 +57,7 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     b = commands.add_parser("build", parents=[common], help="build the site (the default command)")
     site_options(b)
     b.add_argument("--out", type=Path, default=Path("_site"), help="output folder (default: _site)")
-    b.add_argument(
-        "--no-search", action="store_true", help="skip writing the search index (search/data/)"
-    )
+    b.add_argument("--no-search", action="store_true", help="skip writing the search index (search/data/)")
     c = commands.add_parser("check", parents=[common], help="load, render and check everything; write nothing")
     site_options(c)
     n = commands.add_parser("new", parents=[common], help="scaffold a new article (as a draft)")
@@ -116,7 +114,7 @@ def run(args: argparse.Namespace) -> int:
         result = build(config, options, cache)
         report(result.warnings)
         print(
-            f"check passed: {len(result.site.pages)} pages, {len(result.files)} files (nothing written)",
+            f"check passed: {len(result.site.pages)} pages, {result.count} files (nothing written)",
             file=sys.stderr,
         )
         return 0

@@ -33,7 +33,7 @@ from .site import Site
 from .templates import environment, templates_digest
 from .urls import Urls
 from .workers import SourceJob, process_sources, render_site_pages
-from .writer import check_output_dir, read_manifest, write_site
+from .writer import Staging, check_output_dir
 
 log = logging.getLogger("sitegen")
 _T = TypeVar("_T")
@@ -68,13 +68,14 @@ class Loaded:
 
 @dataclass(frozen=True, slots=True)
 class Result:
-    """A successful build: the site, the files rendered (changed ones only when ``kept``), warnings."""
+    """A successful build: the site, the files rendered and kept, warnings."""
 
     site: Site
     files: dict[str, bytes]
     warnings: tuple[Problem, ...]
     keys: dict[str, str] = field(default_factory=dict)  # output path -> render key
     kept: dict[str, str] = field(default_factory=dict)  # output path -> hash, reused from the last build
+    count: int = 0  # files rendered (pages passed to a sink are not in ``files``)
 
 
 # -- phase 1: sources ------------------------------------------------------------------
@@ -200,12 +201,17 @@ def site_signature(config: Config, loaded: Loaded, options: Options, templates: 
 
 
 def build(
-    config: Config, options: Options, cache: BuildCache | None = None, previous: dict[str, str] | None = None
+    config: Config,
+    options: Options,
+    cache: BuildCache | None = None,
+    previous: dict[str, str] | None = None,
+    sink: Callable[[dict[str, bytes]], None] | None = None,
 ) -> Result:
     """Load, check and render the whole site; raise SiteError with every problem.
 
     ``previous`` (output path -> render key of the last build that is still on disk) lets
-    pages whose inputs are unchanged be kept instead of rendered again.
+    pages whose inputs are unchanged be kept instead of rendered again. ``sink`` receives
+    the pages in batches as they are rendered (they are then not kept in ``files``).
     """
     loaded = load_site(config, options, cache)
     if any(p.is_error or options.strict for p in loaded.problems):
@@ -222,15 +228,21 @@ def build(
         paths = [page.output_path for page in site.pages if page.output_path not in skip]
         compiled = cache.folder / "templates" if cache and cache.folder and cache.writable else None
         env = environment(config.templates_dir, templates, compiled)
-        files = render_site_pages(site, config, env, paths, options.jobs)
-        files |= render_generated(site, config, env, skip)
+        files = render_generated(site, config, env, skip)
+        streamed = 0
+        for batch in render_site_pages(site, config, env, paths, options.jobs):
+            if sink is not None:
+                sink(batch)
+                streamed += len(batch)
+            else:
+                files |= batch
     _, assets = collect_assets(config.static_dir)
     files.update(assets)
     files.update(publication_files(site, config))
     if options.search:
         with timed("search index"):
             keys |= _search_index(loaded, signature, previous, files)
-    return Result(site, files, tuple(loaded.problems), keys)
+    return Result(site, files, tuple(loaded.problems), keys, count=streamed + len(files))
 
 
 def _search_index(loaded: Loaded, signature: str, previous: dict[str, str], files: dict[str, bytes]) -> dict[str, str]:
@@ -254,12 +266,19 @@ def _search_index(loaded: Loaded, signature: str, previous: dict[str, str], file
 def build_to(config: Config, options: Options, out: Path, cache: BuildCache | None = None) -> Result:
     """Build and write to ``out``; the previous output is untouched unless the build succeeds."""
     check_output_dir(out, config.root)
-    manifest = read_manifest(out.resolve())
-    folder = str(out)
-    reusable = {p: k for p, k in manifest.keys.items() if p in manifest.files and os.path.isfile(f"{folder}/{p}")}
-    result = build(config, options, cache, reusable)
-    kept = {p: manifest.files[p] for p, k in result.keys.items() if p not in result.files and reusable.get(p) == k}
-    with timed("written"):
-        written = write_site(out, result.files, keys=result.keys, kept=kept)
-    log.info("%d of %d files changed in %s", len(written), len(result.files) + len(kept), out)
-    return Result(result.site, result.files, result.warnings, result.keys, kept)
+    staging = Staging(out)
+    try:
+        manifest = staging.previous
+        folder = str(out)
+        reusable = {p: k for p, k in manifest.keys.items() if p in manifest.files and os.path.isfile(f"{folder}/{p}")}
+        result = build(config, options, cache, reusable, sink=staging.add)
+        with timed("written"):
+            staging.add(result.files)
+            kept = {
+                p: manifest.files[p] for p, k in result.keys.items() if p not in staging.hashes and reusable.get(p) == k
+            }
+            written = staging.commit(result.keys, kept)
+    finally:
+        staging.close()
+    log.info("%d of %d files changed in %s", len(written), len(staging.hashes) + len(kept), out)
+    return Result(result.site, result.files, result.warnings, result.keys, kept, result.count)

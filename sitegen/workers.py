@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 
@@ -33,6 +33,7 @@ from .search import page_terms
 from .site import Site
 
 POOL_THRESHOLD = 64
+CHUNK = 64  # pages rendered per batch of templates
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,19 +121,19 @@ def _render_chunk(paths: list[str]) -> dict[str, bytes]:
 
 def render_site_pages(
     site: Site, config: Config, env: jinja2.Environment, paths: list[str], workers: int
-) -> dict[str, bytes]:
-    """The HTML of the pages at ``paths`` (output paths), keyed by output path."""
+) -> Iterator[dict[str, bytes]]:
+    """The HTML of the pages at ``paths`` (output paths), in batches of CHUNK pages keyed by
+    output path, so that the caller can write each batch and let it go."""
     global _shared
+    chunks = [paths[i : i + CHUNK] for i in range(0, len(paths), CHUNK)]
     count = worker_count(workers)
     if count > 1 and len(paths) >= POOL_THRESHOLD and "fork" in multiprocessing.get_all_start_methods():
-        chunks = [paths[i :: count * 4] for i in range(count * 4)]
         _shared = (site, config, env)
         try:
             with ProcessPoolExecutor(count, mp_context=multiprocessing.get_context("fork")) as pool:
-                files: dict[str, bytes] = {}
-                for part in pool.map(_render_chunk, chunks):
-                    files.update(part)
-                return {path: files[path] for path in paths}
+                yield from pool.map(_render_chunk, chunks)
         finally:
             _shared = None
-    return render_page_files(site, config, env, [site.by_output[path] for path in paths])
+        return
+    for chunk in chunks:
+        yield render_page_files(site, config, env, [site.by_output[path] for path in chunk])

@@ -68,6 +68,72 @@ def check_output_dir(out: Path, root: Path) -> None:
         )
 
 
+class Staging:
+    """A new build of ``out``, written beside it as files arrive and swapped in by commit().
+
+    A first build (or one over an output without a readable manifest) writes every file
+    into a new folder beside ``out`` and swaps it in when complete. Later builds stage only
+    the files whose bytes changed, then move them into place and remove files that are
+    gone, so unchanged files keep their bytes and times. Either way nothing in ``out`` is
+    touched until commit(), and close() removes whatever was staged: a build that fails
+    halfway leaves the last good output as it was. Files can be added in batches as they
+    are rendered, so a large site's pages never need to be in memory all at once.
+    """
+
+    def __init__(self, out: Path) -> None:
+        self.out = out.resolve()
+        self.out.parent.mkdir(parents=True, exist_ok=True)
+        self.previous = read_manifest(self.out)
+        self.updating = bool(self.previous.files) and self.out.is_dir()
+        kind = "stage" if self.updating else "new"
+        self.folder = self.out.parent / f".{self.out.name}.{kind}-{os.getpid()}"
+        shutil.rmtree(self.folder, ignore_errors=True)
+        self.folder.mkdir(mode=0o755)
+        self.hashes: dict[str, str] = {}  # every file added: path -> sha256
+        self.changed: list[str] = []  # those written to the staging folder
+
+    def add(self, files: Mapping[str, bytes]) -> None:
+        """Stage ``files`` (path inside the site -> bytes); only changed ones are written."""
+        names = []
+        for name, data in files.items():
+            self.hashes[name] = digest(data)
+            if (
+                not self.updating
+                or self.previous.files.get(name) != self.hashes[name]
+                or not (self.out / name).is_file()
+            ):
+                names.append(name)
+        _write_files(self.folder, files, names)
+        self.changed += names
+
+    def commit(self, keys: Mapping[str, str] | None = None, kept: Mapping[str, str] | None = None) -> list[str]:
+        """Put the staged build in place; return the paths that changed.
+
+        ``kept`` names files of the last build to keep as they are (path -> their sha256),
+        and ``keys`` the render key of each output, remembered for the next build.
+        """
+        if kept and not self.updating:
+            raise ValueError("files can be kept only from an existing output")
+        hashes = self.hashes | dict(kept or {})
+        manifest = Manifest(dict(sorted(hashes.items())), dict(sorted((keys or {}).items())))
+        if not self.updating:
+            _write_manifest(self.folder, manifest)
+            _swap(self.folder, self.out)
+            return sorted(self.changed)
+        for name in sorted(self.changed):  # everything is staged: now move it into place
+            target = self.out / name
+            target.parent.mkdir(parents=True, exist_ok=True, mode=0o755)
+            os.replace(self.folder / name, target)
+        for name in sorted(set(self.previous.files) - set(manifest.files)):
+            (self.out / name).unlink(missing_ok=True)
+            _remove_empty_parents(self.out / name, self.out)
+        _write_manifest(self.out, manifest)
+        return sorted(self.changed)
+
+    def close(self) -> None:
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
 def write_site(
     out: Path,
     files: Mapping[str, bytes],
@@ -75,66 +141,13 @@ def write_site(
     keys: Mapping[str, str] | None = None,
     kept: Mapping[str, str] | None = None,
 ) -> list[str]:
-    """Write ``files`` (path inside the site -> bytes) to ``out``; return the paths that changed.
-
-    ``kept`` names files of the last build to keep as they are (path -> their sha256), and
-    ``keys`` the render key of each output, remembered for the next build.
-
-    A first build (or one over an output without a readable manifest) writes a new folder
-    beside ``out`` and swaps it in when complete. Later builds stage only the files whose
-    bytes changed beside ``out``, then move them into place and remove files that are gone,
-    so unchanged files keep their bytes and times. Either way nothing in ``out`` is touched
-    until everything new has been written in full.
-    """
-    out = out.resolve()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    previous = read_manifest(out)
-    hashes = {name: digest(data) for name, data in files.items()} | dict(kept or {})
-    manifest = Manifest(dict(sorted(hashes.items())), dict(sorted((keys or {}).items())))
-    if previous.files and out.is_dir():
-        return _update(out, files, previous.files, manifest)
-    if kept:
-        raise ValueError("files can be kept only from an existing output")
-    return _replace(out, files, manifest)
-
-
-def _replace(out: Path, files: Mapping[str, bytes], manifest: Manifest) -> list[str]:
-    fresh = out.parent / f".{out.name}.new-{os.getpid()}"
-    shutil.rmtree(fresh, ignore_errors=True)
+    """Write ``files`` (path inside the site -> bytes) to ``out`` at once; see Staging."""
+    staging = Staging(out)
     try:
-        fresh.mkdir(mode=0o755)
-        _write_files(fresh, files, sorted(files))
-        _write_manifest(fresh, manifest)
-        _swap(fresh, out)
+        staging.add(files)
+        return staging.commit(keys, kept)
     finally:
-        shutil.rmtree(fresh, ignore_errors=True)
-    return sorted(files)
-
-
-def _update(
-    out: Path,
-    files: Mapping[str, bytes],
-    previous: dict[str, str],
-    manifest: Manifest,
-) -> list[str]:
-    changed = [n for n in sorted(files) if previous.get(n) != manifest.files[n] or not (out / n).is_file()]
-    gone = sorted(set(previous) - set(manifest.files))
-    stage = out.parent / f".{out.name}.stage-{os.getpid()}"
-    shutil.rmtree(stage, ignore_errors=True)
-    try:
-        stage.mkdir(mode=0o755)
-        _write_files(stage, files, changed)
-        for name in changed:  # everything is staged: now move it into place
-            target = out / name
-            target.parent.mkdir(parents=True, exist_ok=True, mode=0o755)
-            os.replace(stage / name, target)
-        for name in gone:
-            (out / name).unlink(missing_ok=True)
-            _remove_empty_parents(out / name, out)
-        _write_manifest(out, manifest)
-    finally:
-        shutil.rmtree(stage, ignore_errors=True)
-    return changed
+        staging.close()
 
 
 def _write_files(folder: Path, files: Mapping[str, bytes], names: list[str]) -> None:

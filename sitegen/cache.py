@@ -35,7 +35,7 @@ from .markdown import EXTENSION_CONFIG, EXTENSIONS, Rendered
 from .search import Terms
 
 log = logging.getLogger("sitegen")
-FORMAT = 6
+FORMAT = 7
 SHARDS = "0123456789abcdef"  # the first character of an entry key (a hex digest)
 DIGESTS_FILE = "files.pickle"
 

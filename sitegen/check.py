@@ -153,7 +153,7 @@ def check_links(site: Site, page: Page) -> list[Problem]:
 
 def _link_problem(site: Site, page: Page, link: Link) -> Problem | None:
     message = _link_message(site, page, link)
-    return Problem(page.project_path, page.line_containing(link.raw), message) if message else None
+    return Problem(page.project_path, page.body_line + link.line, message) if message else None
 
 
 def _link_message(site: Site, page: Page, link: Link) -> str | None:

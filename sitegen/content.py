@@ -61,7 +61,7 @@ class Page:
     evidence_reason: str
     key_points: tuple[str, ...]
     reviewed: dt.date | None
-    body: str
+    body: str  # the Markdown; "" in the build's index, once rendered and checked
     body_line: int  # line of the file on which the body starts
     key_lines: dict[str, int]  # line of each front-matter key, for problems about it
 

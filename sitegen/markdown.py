@@ -9,6 +9,7 @@ That keeps a page's rendering cacheable on its own text.
 
 from __future__ import annotations
 
+import dataclasses
 import posixpath
 import re
 import xml.etree.ElementTree as etree
@@ -41,7 +42,8 @@ class Link:
     kind: str
     target: str  # project path ("content/articles/x.md", "static/a.png") or "" for anchors
     fragment: str
-    raw: str  # the href as the editor wrote it, to find its line
+    raw: str  # the href as the editor wrote it
+    line: int = 0  # lines after the body's first line where it is written (0 if not found)
 
 
 @dataclass(frozen=True)
@@ -126,6 +128,8 @@ class LinkProcessor(Treeprocessor):
             link = classify_link(value, self.state.source)
             if link is None:
                 continue
+            found = self.state.body.find(link.raw)
+            link = dataclasses.replace(link, line=self.state.body.count("\n", 0, found) if found >= 0 else 0)
             self.state.links.append(link)
             if link.kind in ("page", "static"):
                 suffix = f"#{link.fragment}" if link.fragment else ""

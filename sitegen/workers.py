@@ -12,6 +12,7 @@ dev server's rebuilds of a few pages run in this process.
 
 from __future__ import annotations
 
+import dataclasses
 import multiprocessing
 import os
 from collections.abc import Iterator, Mapping
@@ -70,10 +71,9 @@ class SourceWorker:
             return SourceResult(None, tuple(problems))
         rendered = self.renderer.render(page.body, page.project_path)
         problems += local_problems(page, rendered, self.sources, self.config)
-        entry = SourceEntry(
-            page, rendered, tuple(problems), page_terms(page, rendered), shown_elsewhere(page, rendered)
-        )
-        return SourceResult(entry, ())
+        search, shown = page_terms(page, rendered), shown_elsewhere(page, rendered)
+        page = dataclasses.replace(page, body="")  # not needed once rendered and checked: less to keep and cache
+        return SourceResult(SourceEntry(page, rendered, tuple(problems), search, shown), ())
 
 
 _source_worker: SourceWorker | None = None  # in a worker process

@@ -67,14 +67,6 @@ GENERATED = {
 }
 
 
-def render_pages(
-    site: Site, config: Config, env: jinja2.Environment, skip: frozenset[str] = frozenset()
-) -> dict[str, bytes]:
-    """Every HTML file of the site (but those in ``skip``), keyed by its path in the output folder."""
-    pages = [page for page in site.pages if page.output_path not in skip]
-    return render_page_files(site, config, env, pages) | render_generated(site, config, env, skip)
-
-
 def render_page_files(site: Site, config: Config, env: jinja2.Environment, pages: list[Page]) -> dict[str, bytes]:
     """The HTML of each of ``pages`` (pages made from a source), keyed by output path."""
     return {p.output_path: _render(env, _page_template(p), _page_context(site, config, p)) for p in pages}

@@ -134,22 +134,6 @@ class Staging:
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
-def write_site(
-    out: Path,
-    files: Mapping[str, bytes],
-    *,
-    keys: Mapping[str, str] | None = None,
-    kept: Mapping[str, str] | None = None,
-) -> list[str]:
-    """Write ``files`` (path inside the site -> bytes) to ``out`` at once; see Staging."""
-    staging = Staging(out)
-    try:
-        staging.add(files)
-        return staging.commit(keys, kept)
-    finally:
-        staging.close()
-
-
 def _write_files(folder: Path, files: Mapping[str, bytes], names: list[str]) -> None:
     """Write ``names`` under ``folder``, folders first, files by a few threads (the system
     calls release the GIL, so a first build of thousands of pages spends less time waiting)."""

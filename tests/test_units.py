@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import time
 from pathlib import Path
 
 import pytest
@@ -9,6 +11,7 @@ from sitekit import article
 
 from sitegen import watch
 from sitegen.assets import fingerprint, rewrite_css_urls
+from sitegen.cache import BuildCache
 from sitegen.config import split_base_url
 from sitegen.content import decode_source, parse_page, split_front_matter
 from sitegen.glossary import Term, TermFinder
@@ -226,3 +229,23 @@ def test_inotify_reports_saves_in_new_folders_and_nothing_otherwise(tmp_path: Pa
         assert not watcher.read()
     finally:
         watcher.close()
+
+
+def test_file_digest_is_trusted_only_while_the_file_is_untouched_and_was_old(tmp_path: Path) -> None:
+    source = tmp_path / "a.md"
+    source.write_text("first version")
+    cache = BuildCache()
+    assert cache.file_digest(str(source))[1] == b"first version"  # just written: read, not recorded
+    cache.finish()
+    assert cache.file_digest(str(source))[1] is not None
+    an_hour_ago = time.time() - 3600
+    os.utime(source, (an_hour_ago, an_hour_ago))
+    time.sleep(2.1)  # the change time, which utime cannot set back, must be old too
+    digest, data = cache.file_digest(str(source))
+    assert data == b"first version"
+    cache.finish()
+    assert cache.file_digest(str(source)) == (digest, None)  # untouched and old: not read again
+    cache.finish()
+    source.write_text("other version")  # same size, and the same modification time as before
+    os.utime(source, (an_hour_ago, an_hour_ago))
+    assert cache.file_digest(str(source))[1] == b"other version"  # the change time gives it away

@@ -28,7 +28,7 @@ from .site import Site
 
 DATA_DIR = "search/data/"
 PAGES_FILE = DATA_DIR + "pages.json"
-WORD = re.compile(r"[^\W_]{2,}")
+WORD = re.compile(r"\w\w+")  # on text whose underscores became spaces: letters and digits, 2 or more
 TAG = re.compile(r"<[^>]*>")
 CITATION_MARK = re.compile(r'<sup class="cite">.*?</sup>', re.S)
 STOPWORDS = frozenset(
@@ -123,13 +123,15 @@ Terms = tuple[str, bytes]
 
 
 def words(text: str) -> list[str]:
-    return [w for w in WORD.findall(text.lower()) if w not in STOPWORDS]
+    return [w for w in WORD.findall(text.lower().replace("_", " ")) if w not in STOPWORDS]
 
 
 def page_terms(page: Page, rendered: Rendered) -> Terms:
     """Each indexed word of a page and its weight (cached with the page's rendering)."""
     text = html.unescape(TAG.sub(" ", CITATION_MARK.sub(" ", rendered.html)))
-    counts = Counter(words(text))
+    counts = Counter(WORD.findall(text.lower().replace("_", " ")))
+    for stopword in STOPWORDS & counts.keys():
+        del counts[stopword]
     weights = {word: min(count, TEXT_CAP) for word, count in counts.items()}
     for source, weight in [
         (page.title, TITLE),

@@ -278,23 +278,25 @@ def serve(root: Path, *, host: str, port: int, drafts: bool, out: Path, open_bro
 
     loop.call_later(poll_ms / 1000, tick)
     if watcher:
-        settling: list[object] = []  # the pending call to settle(), if any
-        burst_started = [0.0]
+        pending_settle: object | None = None  # the scheduled call to settle(), while a burst goes on
+        burst_started = 0.0
 
         def settle() -> None:
-            settling.clear()
+            nonlocal pending_settle
+            pending_settle = None
             if preview.settle():
                 ReloadSocket.reload_all()
 
         def on_change(fd: int, events: int) -> None:
+            nonlocal pending_settle, burst_started
             if not watcher.read():
                 return
-            if settling:
-                loop.remove_timeout(settling.pop())
+            if pending_settle is not None:
+                loop.remove_timeout(pending_settle)
             else:
-                burst_started[0] = time.monotonic()
-            waited = time.monotonic() - burst_started[0]
-            settling.append(loop.call_later(0 if waited > MAX_WAIT_S else QUIET_MS / 1000, settle))
+                burst_started = time.monotonic()
+            waited = time.monotonic() - burst_started
+            pending_settle = loop.call_later(0 if waited > MAX_WAIT_S else QUIET_MS / 1000, settle)
 
         loop.add_handler(watcher.fd, on_change, ioloop.IOLoop.READ)
     if open_browser:

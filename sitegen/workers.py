@@ -65,6 +65,9 @@ class SourceWorker:
         self.sources = sources
         self.config = config
 
+    def made_for(self, terms: tuple[Term, ...], sources: Mapping[str, Source], config: Config) -> bool:
+        return (self.renderer.terms, self.sources, self.config) == (terms, sources, config)
+
     def __call__(self, job: SourceJob) -> SourceResult:
         page, problems = read_source(job.source, job.kind, job.data)
         if page is None:
@@ -100,11 +103,7 @@ def process_sources(
         with ProcessPoolExecutor(count, initializer=_start_source_worker, initargs=(terms, sources, config)) as pool:
             return list(pool.map(_run_source_job, jobs, chunksize=chunk))
     global _serial_worker
-    if _serial_worker is None or (_serial_worker.renderer.terms, _serial_worker.sources, _serial_worker.config) != (
-        terms,
-        sources,
-        config,
-    ):
+    if _serial_worker is None or not _serial_worker.made_for(terms, sources, config):
         _serial_worker = SourceWorker(terms, sources, config)  # kept: making a Renderer costs ~10 ms
     return [_serial_worker(job) for job in jobs]
 

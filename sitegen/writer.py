@@ -1,4 +1,4 @@
-"""Write the built site: into a fresh folder beside the output, swapped in only when complete."""
+"""Write the built site beside the output and put it in place only when complete (see Staging)."""
 
 from __future__ import annotations
 

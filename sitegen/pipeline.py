@@ -21,7 +21,7 @@ from typing import Any, TypeVar, cast
 from .assets import collect_assets
 from .bibliography import Source, load_bibliography
 from .cache import BuildCache, SourceEntry, engine_fingerprint, entry_key, source_salt
-from .check import site_problems
+from .check import check_orders, page_site_problems
 from .config import Config
 from .content import Page, discover
 from .errors import Problem, SiteError
@@ -64,6 +64,8 @@ class Loaded:
     keys: dict[str, str]  # project path -> cache key of its source entry
     entries: dict[str, SourceEntry]  # project path -> entry, for published pages
     salt: str  # source_salt(): the engine, bibliography, glossary and content rules
+    config: Config | None = None
+    page_checks: dict[str, list[Problem]] = field(default_factory=dict)  # check.page_site_problems of each page
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +78,7 @@ class Result:
     keys: dict[str, str] = field(default_factory=dict)  # output path -> render key
     kept: dict[str, str] = field(default_factory=dict)  # output path -> hash, reused from the last build
     count: int = 0  # files rendered (pages passed to a sink are not in ``files``)
+    loaded: Loaded | None = None  # for the next build's load_site(previous=...)
 
 
 # -- phase 1: sources ------------------------------------------------------------------
@@ -108,8 +111,14 @@ def load_sources(
     return entries, keys, problems
 
 
-def load_site(config: Config, options: Options, cache: BuildCache | None = None) -> Loaded:
-    """Phases 1-2: read, render and check everything in memory. Writes nothing (but the cache)."""
+def load_site(
+    config: Config, options: Options, cache: BuildCache | None = None, previous: Loaded | None = None
+) -> Loaded:
+    """Phases 1-2: read, render and check everything in memory. Writes nothing (but the cache).
+
+    ``previous``: the last load of the same project (the dev server keeps it), reused when only
+    what other pages do not show has changed (see unchanged_outside).
+    """
     cache = cache if cache is not None else BuildCache()
     bibliography = _unless_unchanged(load_bibliography, config.bibliography, _shown(config, config.bibliography))
     sources, problems = dict(bibliography[0]), list(bibliography[1])
@@ -122,25 +131,62 @@ def load_site(config: Config, options: Options, cache: BuildCache | None = None)
     problems += source_problems
     with timed("cache saved"):
         cache.finish()
-    published = [e for e in entries if options.drafts or not e.page.draft]
-    for entry in published:
+    published = {e.page.project_path: e for e in entries if options.drafts or not e.page.draft}
+    for entry in published.values():
         problems += entry.problems
-    pages = [e.page for e in published]
+    pages = [e.page for e in published.values()]
     problems += find_collisions(pages)
     manifest, _ = collect_assets(config.static_dir)
-    with timed("site index"):
-        site = Site(
-            pages,
-            {e.page.project_path: e.rendered for e in published},
-            sources,
-            terms,
-            Urls(config.base_path, config.origin),
-            manifest,
-            drafts=frozenset(e.page.project_path for e in entries) - {p.project_path for p in pages},
-        )
-    with timed("site checks"):
-        problems += site_problems(site, config)
-    return Loaded(site, problems, keys, {e.page.project_path: e for e in published}, salt)
+    drafts = frozenset(e.page.project_path for e in entries) - published.keys()
+    changed = unchanged_outside(previous, config, salt, published, keys, manifest, drafts)
+    if previous is not None and changed is not None:
+        with timed(f"site index and checks ({len(changed)} changed pages)"):
+            site = previous.site.updated(
+                {path: published[path].page for path in changed}, {path: published[path].rendered for path in changed}
+            )
+            page_checks = previous.page_checks | {
+                path: page_site_problems(site, site.by_source[path], config) for path in changed
+            }
+    else:
+        with timed("site index"):
+            rendered = {path: e.rendered for path, e in published.items()}
+            site = Site(pages, rendered, sources, terms, Urls(config.base_path, config.origin), manifest, drafts)
+        with timed("site checks"):
+            page_checks = {page.project_path: page_site_problems(site, page, config) for page in site.pages}
+    for page in site.pages:
+        problems += page_checks[page.project_path]
+    problems += check_orders(site)
+    return Loaded(site, problems, keys, published, salt, config, page_checks)
+
+
+def unchanged_outside(
+    previous: Loaded | None,
+    config: Config,
+    salt: str,
+    entries: dict[str, SourceEntry],
+    keys: dict[str, str],
+    assets: dict[str, str],
+    drafts: frozenset[str],
+) -> list[str] | None:
+    """The pages changed since ``previous`` if nothing other pages show of them changed, else None.
+
+    True when site.yaml, the bibliography, glossary, static files and the set of pages are as
+    they were and each changed page kept its front matter, link targets, citations, terms
+    (SourceEntry.shown) and ids: typically an edit of an article's text in the dev server.
+    Then the last site index is reused with the new pages swapped in, and only their own
+    links are checked again; anything else rebuilds the index and checks every page.
+    """
+    if previous is None or previous.config != config or previous.salt != salt:
+        return None
+    site = previous.site
+    if site.assets != assets or site.drafts != drafts or previous.entries.keys() != entries.keys():
+        return None
+    changed = [path for path, entry in entries.items() if previous.keys[path] != keys[path]]
+    for path in changed:
+        old, new = previous.entries[path], entries[path]
+        if old.shown != new.shown or old.rendered.ids != new.rendered.ids:
+            return None
+    return changed
 
 
 _last_read: dict[tuple[str, Path], tuple[bytes, Any]] = {}
@@ -206,14 +252,16 @@ def build(
     cache: BuildCache | None = None,
     previous: dict[str, str] | None = None,
     sink: Callable[[dict[str, bytes]], None] | None = None,
+    last: Loaded | None = None,
 ) -> Result:
     """Load, check and render the whole site; raise SiteError with every problem.
 
     ``previous`` (output path -> render key of the last build that is still on disk) lets
     pages whose inputs are unchanged be kept instead of rendered again. ``sink`` receives
-    the pages in batches as they are rendered (they are then not kept in ``files``).
+    the pages in batches as they are rendered (they are then not kept in ``files``). ``last``:
+    the Loaded of the last build of this project, see load_site.
     """
-    loaded = load_site(config, options, cache)
+    loaded = load_site(config, options, cache, last)
     if any(p.is_error or options.strict for p in loaded.problems):
         raise SiteError(loaded.problems)
     site = loaded.site
@@ -242,7 +290,7 @@ def build(
     if options.search:
         with timed("search index"):
             keys |= _search_index(loaded, signature, previous, files)
-    return Result(site, files, tuple(loaded.problems), keys, count=streamed + len(files))
+    return Result(site, files, tuple(loaded.problems), keys, count=streamed + len(files), loaded=loaded)
 
 
 def _search_index(loaded: Loaded, signature: str, previous: dict[str, str], files: dict[str, bytes]) -> dict[str, str]:
@@ -263,7 +311,9 @@ def _search_index(loaded: Loaded, signature: str, previous: dict[str, str], file
     return dict.fromkeys(index, key)
 
 
-def build_to(config: Config, options: Options, out: Path, cache: BuildCache | None = None) -> Result:
+def build_to(
+    config: Config, options: Options, out: Path, cache: BuildCache | None = None, last: Loaded | None = None
+) -> Result:
     """Build and write to ``out``; the previous output is untouched unless the build succeeds."""
     check_output_dir(out, config.root)
     staging = Staging(out)
@@ -271,7 +321,7 @@ def build_to(config: Config, options: Options, out: Path, cache: BuildCache | No
         manifest = staging.previous
         folder = str(out)
         reusable = {p: k for p, k in manifest.keys.items() if p in manifest.files and os.path.isfile(f"{folder}/{p}")}
-        result = build(config, options, cache, reusable, sink=staging.add)
+        result = build(config, options, cache, reusable, sink=staging.add, last=last)
         with timed("written"):
             staging.add(result.files)
             kept = {
@@ -281,4 +331,4 @@ def build_to(config: Config, options: Options, out: Path, cache: BuildCache | No
     finally:
         staging.close()
     log.info("%d of %d files changed in %s", len(written), len(staging.hashes) + len(kept), out)
-    return Result(result.site, result.files, result.warnings, result.keys, kept, result.count)
+    return Result(result.site, result.files, result.warnings, result.keys, kept, result.count, result.loaded)

@@ -35,7 +35,7 @@ from .cache import BuildCache
 from .config import load_config
 from .content import walk_files
 from .errors import ConfigError, Problem, SiteError
-from .pipeline import Options, build_to
+from .pipeline import Loaded, Options, build_to
 from .watch import Inotify
 from .writer import MARKER
 
@@ -91,6 +91,7 @@ class Preview:
     seen: dict[str, tuple[int, int]] = field(default_factory=dict)
     first_change: float = 0.0
     pending: bool = False
+    loaded: Loaded | None = None  # of the last good build, reused by the next (see pipeline.load_site)
 
     def rebuild(self, seen: dict[str, tuple[int, int]] | None = None) -> None:
         """Build once; on failure keep the last good output and remember the problems.
@@ -102,7 +103,8 @@ class Preview:
         self.builds += 1
         try:
             config = load_config(self.root, base_url="/")
-            result = build_to(config, Options(drafts=self.drafts, search=False), self.out, self.cache)
+            result = build_to(config, Options(drafts=self.drafts, search=False), self.out, self.cache, self.loaded)
+            self.loaded = result.loaded
             self.problems = [p for p in result.warnings]
             elapsed = (time.perf_counter() - started) * 1000
             log.info("rebuilt in %.0f ms (%d pages)", elapsed, len(result.site.pages))

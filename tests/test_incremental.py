@@ -11,6 +11,11 @@ import pytest
 from sitekit import GOOD_BODY, article, run_build
 from test_build import tree_digest
 
+from sitegen.cache import BuildCache
+from sitegen.config import load_config
+from sitegen.errors import SiteError
+from sitegen.pipeline import Options, build_to
+
 
 def edit(root: Path, name: str, old: str, new: str) -> None:
     path = root / name
@@ -91,3 +96,50 @@ def test_a_damaged_cache_is_ignored(make_site: Callable[..., Path], tmp_path: Pa
     assert tree_digest(out) == tree_digest(cold_build(root, tmp_path))
     for cache, bad in damaged.items():
         assert cache.read_bytes() != bad, cache  # every damaged file was rebuilt and rewritten
+
+
+def test_dev_server_rebuilds_reusing_the_last_load_equal_a_cold_build(
+    make_site: Callable[..., Path], tmp_path: Path
+) -> None:
+    """The dev server passes each build's Loaded to the next (pipeline.unchanged_outside):
+    after every kind of change its output is what a cold build writes, and a body edit that
+    breaks a link is still caught, whether or not the last site index is reused."""
+    root = make_site()
+    cache, last = BuildCache(), None
+
+    def rebuild(out: Path) -> None:
+        nonlocal last
+        result = build_to(load_config(root, base_url="/"), Options(search=False), out, cache, last)
+        last = result.loaded
+
+    def cold() -> dict[str, str]:
+        out = tmp_path / "cold"
+        shutil.rmtree(out, ignore_errors=True)
+        build_to(load_config(root, base_url="/"), Options(search=False), out, BuildCache())
+        return tree_digest(out)
+
+    out = tmp_path / "preview"
+    rebuild(out)
+    reused = []
+    for name, change in CHANGES.items():
+        before = last
+        change(root)
+        rebuild(out)
+        assert tree_digest(out) == cold(), name
+        if before and last and last.site.edges is before.site.edges:  # Site.updated() shares its indexes
+            reused.append(name)
+    assert reused == ["article-body", "template"]
+
+    breaking = {  # body edits: the first keeps what other pages show (the index is reused), the second does not
+        "broken-anchor-in-edited-page": ("content/articles/beta.md", "[alpha](alpha.md)", "[alpha](alpha.md#nowhere)"),
+        "anchor-removed-that-another-page-links-to": ("content/articles/beta.md", "## What", "## What else"),
+    }
+    for name, (path, old, new) in breaking.items():
+        good = (root / path).read_text()
+        edit(root, path, old, new)
+        with pytest.raises(SiteError) as caught:
+            rebuild(out)
+        assert any("#nowhere" in p.message or '"#what"' in p.message for p in caught.value.problems), name
+        (root / path).write_text(good)
+        rebuild(out)
+        assert tree_digest(out) == cold(), name

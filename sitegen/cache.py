@@ -28,7 +28,7 @@ import markdown as markdown_package
 from . import __version__
 from .bibliography import Source
 from .config import Config
-from .content import Page
+from .content import FileState, Page, file_state
 from .errors import Problem
 from .glossary import Term
 from .markdown import EXTENSION_CONFIG, EXTENSIONS, Rendered
@@ -90,7 +90,6 @@ def entry_key(salt: str, source: str, kind: str, digest: str) -> str:
     return hashlib.sha256(f"{salt}\0{source}\0{kind}\0{digest}".encode()).hexdigest()
 
 
-FileState = tuple[int, int, int, int]  # st_mtime_ns, st_ctime_ns, st_size, st_ino
 TRUST_AFTER_NS = 2_000_000_000
 
 
@@ -108,6 +107,9 @@ class BuildCache:
         self.next_digests: dict[str, tuple[FileState, str]] = {}
         self.used: set[str] = set()
         self.dirty: set[str] = set()  # shards (first characters of keys) changed by this build
+        # The files under content/ and their states, if the caller has just listed them (the
+        # dev server's snapshot): the next build uses them instead of listing and stat()ing again.
+        self.listing: dict[str, FileState] | None = None
 
     @property
     def entries(self) -> dict[str, SourceEntry]:
@@ -127,17 +129,17 @@ class BuildCache:
             self._digests = self._read(DIGESTS_FILE) or {}
         return self._digests
 
-    def file_digest(self, path: str) -> tuple[str, bytes | None]:
+    def file_digest(self, path: str, state: FileState | None = None) -> tuple[str, bytes | None]:
         """The sha256 of a file's bytes, and the bytes if they had to be read.
 
         As git does with its index, a digest recorded earlier is trusted while the file's
         modification and change times, size and inode are all as they were, so a build that
         changes one file of thousands reads one file. A file changed within the last
         TRUST_AFTER_NS when it was hashed is not recorded, so a second save within the
-        resolution of the file system's clock is never missed.
+        resolution of the file system's clock is never missed. ``state``: the file's state if
+        the caller has just taken it.
         """
-        stat = os.stat(path)
-        state = (stat.st_mtime_ns, stat.st_ctime_ns, stat.st_size, stat.st_ino)
+        state = state or file_state(os.stat(path))
         name = path
         known = self.digests.get(name)
         if known is not None and known[0] == state:
@@ -146,7 +148,7 @@ class BuildCache:
         with open(path, "rb") as file:
             data = file.read()
         digest = hashlib.sha256(data).hexdigest()
-        if time.time_ns() - max(stat.st_mtime_ns, stat.st_ctime_ns) > TRUST_AFTER_NS:
+        if time.time_ns() - max(state[0], state[1]) > TRUST_AFTER_NS:
             self.next_digests[name] = (state, digest)
         return digest, data
 
@@ -173,6 +175,7 @@ class BuildCache:
             if self.next_digests != self.digests:
                 self._write(DIGESTS_FILE, self.next_digests)
         self.dirty.clear()
+        self.listing = None
         self._digests, self.next_digests = self.next_digests, {}
         self.used = set()
 

@@ -6,6 +6,7 @@ import datetime as dt
 import functools
 import os
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -191,14 +192,19 @@ def _ignored_name(name: str) -> bool:
     )
 
 
-def discover(content_dir: Path) -> tuple[list[tuple[str, str, str]], list[Problem]]:
-    """Find every source: (path under content/, kind, file name). Unknown files are problems."""
+def discover(
+    content_dir: Path, listing: Iterable[str] | None = None
+) -> tuple[list[tuple[str, str, str]], list[Problem]]:
+    """Find every source: (path under content/, kind, file name). Unknown files are problems.
+
+    ``listing``: the files under content/ if the caller has just listed them (the dev server).
+    """
     found: list[tuple[str, str, str]] = []
     folder_name = str(content_dir)
     problems: list[Problem] = []
     if not content_dir.is_dir():
         return [], [Problem("content", 0, "folder not found; create content/articles/ and content/pages/")]
-    for source in sorted(walk_files(content_dir)):
+    for source in sorted(walk_files(content_dir) if listing is None else listing):
         folder, _, name = source.rpartition("/")
         kind = KINDS.get(folder)
         if kind and name.endswith(".md"):
@@ -218,10 +224,17 @@ def discover(content_dir: Path) -> tuple[list[tuple[str, str, str]], list[Proble
     return found, problems
 
 
-def walk_files(folder: Path, *, stats: dict[str, tuple[int, int]] | None = None) -> list[str]:
+FileState = tuple[int, int, int, int]  # st_mtime_ns, st_ctime_ns, st_size, st_ino: "has it changed?"
+
+
+def file_state(stat: os.stat_result) -> FileState:
+    return stat.st_mtime_ns, stat.st_ctime_ns, stat.st_size, stat.st_ino
+
+
+def walk_files(folder: Path, *, stats: dict[str, FileState] | None = None) -> list[str]:
     """Every file under ``folder`` as a relative POSIX path, skipping ignored names.
 
-    With ``stats``, also records each file's (mtime in ns, size) under its relative path.
+    With ``stats``, also records each file's FileState under its relative path.
     Symlinked folders are not followed, so a link cannot pull files from elsewhere.
     """
     files: list[str] = []
@@ -241,8 +254,7 @@ def walk_files(folder: Path, *, stats: dict[str, tuple[int, int]] | None = None)
             elif entry.is_file():
                 files.append(relative)
                 if stats is not None:
-                    stat = entry.stat()
-                    stats[relative] = (stat.st_mtime_ns, stat.st_size)
+                    stats[relative] = file_state(entry.stat())
     return files
 
 

@@ -86,12 +86,13 @@ def load_sources(
     config: Config, sources: dict[str, Source], terms: tuple[Term, ...], cache: BuildCache, jobs: int, salt: str
 ) -> tuple[list[SourceEntry], dict[str, str], list[Problem]]:
     """Every source as a SourceEntry (from the cache when its bytes are unchanged), keys, problems."""
-    found, problems = discover(config.content_dir)
+    listing = cache.listing or {}
+    found, problems = discover(config.content_dir, cache.listing)
     entries: list[SourceEntry] = []
     keys: dict[str, str] = {}
     fresh: list[tuple[SourceJob, str]] = []
     for source, kind, path in found:
-        digest, data = cache.file_digest(path)
+        digest, data = cache.file_digest(path, listing.get(source))
         key = entry_key(salt, source, kind, digest)
         cached = cache.get(key)
         if cached is not None:

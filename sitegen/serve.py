@@ -16,6 +16,7 @@ symlinks out of the served folder and accepts WebSocket connections from any ori
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import html
 import logging
@@ -33,7 +34,7 @@ from tornado import ioloop, web
 from . import watch
 from .cache import BuildCache
 from .config import load_config
-from .content import walk_files
+from .content import FileState, file_state, walk_files
 from .errors import ConfigError, Problem, SiteError
 from .pipeline import Loaded, Options, build_to
 from .watch import Inotify
@@ -63,18 +64,15 @@ def start_watcher(root: Path) -> Inotify | None:
     return watcher
 
 
-def snapshot(root: Path) -> dict[str, tuple[int, int]]:
-    """(mtime, size) of every watched source file: content/, templates/, static/, site.yaml."""
-    found: dict[str, tuple[int, int]] = {}
+def snapshot(root: Path) -> dict[str, FileState]:
+    """The state of every watched source file: content/, templates/, static/, site.yaml."""
+    found: dict[str, FileState] = {}
     for folder in ("content", "templates", "static"):
-        stats: dict[str, tuple[int, int]] = {}
+        stats: dict[str, FileState] = {}
         walk_files(root / folder, stats=stats)
         found.update((f"{folder}/{path}", stat) for path, stat in stats.items())
-    try:
-        stat = (root / "site.yaml").stat()
-        found["site.yaml"] = (stat.st_mtime_ns, stat.st_size)
-    except OSError:
-        pass
+    with contextlib.suppress(OSError):
+        found["site.yaml"] = file_state((root / "site.yaml").stat())
     return found
 
 
@@ -88,12 +86,12 @@ class Preview:
     cache: BuildCache = field(default_factory=BuildCache)
     problems: list[Problem] = field(default_factory=list)
     builds: int = 0
-    seen: dict[str, tuple[int, int]] = field(default_factory=dict)
+    seen: dict[str, FileState] = field(default_factory=dict)
     first_change: float = 0.0
     pending: bool = False
     loaded: Loaded | None = None  # of the last good build, reused by the next (see pipeline.load_site)
 
-    def rebuild(self, seen: dict[str, tuple[int, int]] | None = None) -> None:
+    def rebuild(self, seen: dict[str, FileState] | None = None) -> None:
         """Build once; on failure keep the last good output and remember the problems.
 
         ``seen``: the snapshot the caller just took, if any; changes after it cause another rebuild.
@@ -103,6 +101,8 @@ class Preview:
         self.builds += 1
         try:
             config = load_config(self.root, base_url="/")
+            if config.content_dir == self.root / "content":  # the build lists content/ as just seen
+                self.cache.listing = {k[8:]: v for k, v in self.seen.items() if k.startswith("content/")}
             result = build_to(config, Options(drafts=self.drafts, search=False), self.out, self.cache, self.loaded)
             self.loaded = result.loaded
             self.problems = [p for p in result.warnings]

@@ -110,6 +110,7 @@ class BuildCache:
         # The files under content/ and their states, if the caller has just listed them (the
         # dev server's snapshot): the next build uses them instead of listing and stat()ing again.
         self.listing: dict[str, FileState] | None = None
+        self._states: dict[str, dict[str, Any] | None] = {}  # read_state(), write_state()
 
     @property
     def entries(self) -> dict[str, SourceEntry]:
@@ -163,6 +164,17 @@ class BuildCache:
         self.used.add(key)
         self.dirty.add(key[:1])
 
+    def read_state(self, name: str) -> dict[str, Any] | None:
+        """What write_state() saved under ``name`` (e.g. the search index's), or None."""
+        if name not in self._states and self.folder is not None:
+            self._states[name] = self._read(f"{name}.pickle") or None
+        return self._states.get(name)
+
+    def write_state(self, name: str, value: dict[str, Any]) -> None:
+        self._states[name] = value
+        if self.folder is not None and self.writable:
+            self._write(f"{name}.pickle", value)
+
     def finish(self) -> None:
         """Forget entries and digests this build did not use, and save what changed."""
         stale = set(self.entries) - self.used
@@ -191,8 +203,9 @@ class BuildCache:
         except OSError as exc:
             log.info("cache ignored (%s): what it held is read again", exc)
             return None
-        checksum, _, payload = data.partition(b"\n")
-        if checksum != _checksum(payload):
+        newline = data.find(b"\n")
+        checksum, payload = data[:newline], memoryview(data)[newline + 1 :]  # not a copy of tens of MB
+        if newline < 0 or checksum != _checksum(payload):
             log.info("cache %s is corrupt or truncated: ignored, what it held is rendered again", path)
             return None
         try:
@@ -217,7 +230,7 @@ class BuildCache:
             log.info("cannot write the cache: %s", exc)
 
 
-def _checksum(payload: bytes) -> bytes:
+def _checksum(payload: bytes | memoryview) -> bytes:
     """Length and CRC-32: enough to notice a truncated or damaged file (nobody forges a cache),
     and ten times cheaper than SHA-256 on the ~70 MB cache of 4,000 pages."""
     return f"{len(payload)}:{zlib.crc32(payload):08x}".encode()

@@ -28,7 +28,7 @@ from .errors import Problem, SiteError
 from .glossary import Term, load_glossary
 from .outputs import GENERATED, render_generated
 from .publish import publication_files
-from .search import DATA_DIR, PAGES_FILE, search_files
+from .search import update_index
 from .site import Site
 from .templates import environment, templates_digest
 from .urls import Urls
@@ -36,6 +36,7 @@ from .workers import SourceJob, process_sources, render_site_pages
 from .writer import Staging, check_output_dir
 
 log = logging.getLogger("sitegen")
+SEARCH_STATE = "search"  # the cache's record of the last search index (search.update_index)
 _T = TypeVar("_T")
 
 
@@ -290,26 +291,31 @@ def build(
     files.update(publication_files(site, config))
     if options.search:
         with timed("search index"):
-            keys |= _search_index(loaded, signature, previous, files)
+            keys |= _search_index(loaded, cache, previous, files)
     return Result(site, files, tuple(loaded.problems), keys, count=streamed + len(files), loaded=loaded)
 
 
-def _search_index(loaded: Loaded, signature: str, previous: dict[str, str], files: dict[str, bytes]) -> dict[str, str]:
-    """Add the search index to ``files`` unless the last build's is still right; return its keys.
-
-    The index depends on every page's address, title, summary and words, so on the site
-    signature and on every source's entry key: unchanged, the files on disk are kept.
-    """
-    digest = hashlib.sha256(signature.encode())
-    for page in loaded.site.pages:
-        digest.update(f"\0{page.project_path}\0{loaded.keys[page.project_path]}".encode())
-    key = digest.hexdigest()
-    last = [path for path in previous if path.startswith(DATA_DIR)]
-    if previous.get(PAGES_FILE) == key and all(previous[path] == key for path in last):
-        return dict.fromkeys(last, key)
-    index = search_files(loaded.site, {path: entry.search for path, entry in loaded.entries.items()})
-    files.update(index)
-    return dict.fromkeys(index, key)
+def _search_index(
+    loaded: Loaded, cache: BuildCache | None, previous: dict[str, str], files: dict[str, bytes]
+) -> dict[str, str]:
+    """Add to ``files`` the search index files that differ from the last build's; return the
+    key (sha256) of every index file. The last index is kept in the cache (search.update_index)."""
+    last = cache.read_state(SEARCH_STATE) if cache is not None else None
+    terms = {path: entry.search for path, entry in loaded.entries.items()}
+    try:
+        changed, state = update_index(last, loaded.site, terms)
+    except (KeyError, TypeError, ValueError) as exc:  # a state from another version: start afresh
+        log.info("search index rebuilt whole (%s)", exc)
+        changed, state = update_index(None, loaded.site, terms)
+    keys: dict[str, str] = state["digests"]
+    for name, key in keys.items():
+        if name not in changed and previous.get(name) != key:  # not on disk as it should be
+            changed[name] = state["files"][name]
+    files.update(changed)
+    if changed and cache is not None:
+        cache.write_state(SEARCH_STATE, state)
+    log.debug("search index: %d of %d files changed", len(changed), len(keys))
+    return dict(keys)
 
 
 def build_to(

@@ -16,11 +16,13 @@ the title counts 20, in the summary or a heading 5, each use in the text 1 (at m
 
 from __future__ import annotations
 
+import hashlib
 import html
 import json
 import re
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 from .content import Page
 from .markdown import Rendered
@@ -152,23 +154,70 @@ def shard_name(word: str) -> str:
     return DATA_DIR + word[:2].encode("utf-8").hex() + ".json"
 
 
-def search_files(site: Site, terms: Mapping[str, Terms]) -> dict[str, bytes]:
-    """The index files for the site's pages; ``terms``: project path -> page_terms()."""
+def update_index(
+    last: Mapping[str, Any] | None, site: Site, terms: Mapping[str, Terms]
+) -> tuple[dict[str, bytes], dict[str, Any]]:
+    """The index files that differ from ``last``'s, and the state to pass as ``last`` next time.
+
+    The state is the index itself (each file's bytes and sha256) with the page list and every
+    page's terms it was made from. When the list of pages is the same, only the shards holding a word
+    whose weight changed on some page are parsed and written again (an edited sentence touches
+    a few of the hundreds); any other change, or no ``last``, builds the whole index. Either
+    way the files are byte for byte what a whole build makes.
+    """
     pages: Sequence[Page] = site.pages
-    documents = [[site.url(p), p.title, p.summary] for p in pages]
+    order = [p.project_path for p in pages]
+    now = {path: terms.get(path, ("", b"")) for path in order}
+    catalogue = _json({"stop": sorted(STOPWORDS), "pages": [[site.url(p), p.title, p.summary] for p in pages]})
+    if last is None or last.get("order") != order:
+        files = _whole_index(order, now) | {PAGES_FILE: catalogue}
+        return files, {"order": order, "terms": now, "files": files, "digests": _digests(files)}
+    before: Mapping[str, Terms] = last["terms"]
+    changes: dict[str, dict[str, tuple[int, int]]] = defaultdict(dict)  # shard -> word -> (page, new weight or 0)
+    for number, path in enumerate(order):
+        if before[path] == now[path]:
+            continue
+        old, new = term_weights(before[path]), term_weights(now[path])
+        for word in old.keys() | new.keys():
+            if old.get(word) != new.get(word):
+                changes[shard_name(word)][word] = (number, new.get(word, 0))
+    index: dict[str, bytes] = dict(last["files"])
+    files = {PAGES_FILE: catalogue} if index.get(PAGES_FILE) != catalogue else {}
+    for name, words in changes.items():
+        shard: dict[str, list[int]] = json.loads(index[name]) if name in index else {}
+        for word, (number, weight) in words.items():
+            pairs = dict(zip(shard.get(word, [])[::2], shard.get(word, [])[1::2], strict=True))
+            pairs.pop(number, None)
+            if weight:
+                pairs[number] = weight
+            if pairs:
+                shard[word] = [n for page in sorted(pairs) for n in (page, pairs[page])]
+            else:
+                shard.pop(word, None)
+        if shard:
+            files[name] = _json(shard)
+        else:
+            del index[name]  # no word left: the file is gone
+    index |= files
+    digests = {name: last["digests"][name] for name in index if name not in files} | _digests(files)
+    return files, {"order": order, "terms": now, "files": index, "digests": digests}
+
+
+def _digests(files: Mapping[str, bytes]) -> dict[str, str]:
+    return {name: hashlib.sha256(data).hexdigest() for name, data in files.items()}
+
+
+def _whole_index(order: Sequence[str], terms: Mapping[str, Terms]) -> dict[str, bytes]:
     postings: dict[str, list[int]] = defaultdict(list)  # word -> [page, weight, page, weight, ...]
-    for number, page in enumerate(pages):
-        words, weights = terms.get(page.project_path, ("", b""))
+    for number, path in enumerate(order):
+        words, weights = terms[path]
         if words:
             for word, weight in zip(words.split(" "), weights, strict=True):
                 postings[word] += (number, weight)
     shards: dict[str, dict[str, list[int]]] = defaultdict(dict)
     for word, found in postings.items():
-        shards[word[:2]][word] = found
-    files = {PAGES_FILE: _json({"stop": sorted(STOPWORDS), "pages": documents})}
-    for prefix, shard in shards.items():
-        files[shard_name(prefix)] = _json(shard)
-    return files
+        shards[shard_name(word)][word] = found
+    return {name: _json(shard) for name, shard in shards.items()}
 
 
 def _json(value: object) -> bytes:

@@ -17,7 +17,8 @@ from sitegen.content import decode_source, parse_page, split_front_matter
 from sitegen.glossary import Term, TermFinder
 from sitegen.markdown import Link, Renderer, classify_link
 from sitegen.punctuation import smarten
-from sitegen.search import page_terms, term_weights
+from sitegen.search import Terms, page_terms, shard_name, term_weights, update_index
+from sitegen.site import Site
 from sitegen.urls import Urls
 from sitegen.yamlfile import YamlError, load_yaml
 
@@ -212,6 +213,34 @@ def test_search_terms_weigh_title_summary_and_headings_and_skip_stopwords_and_ci
     assert terms["cortisol"] == 3 + 5 + 5  # three uses (one in the heading), the summary, a heading
     assert terms["hormones"] == 20 and terms["sleep"] == 1
     assert "the" not in terms and "1" not in terms and "ref" not in terms
+
+
+def test_search_index_updated_in_place_equals_the_whole_index() -> None:
+    """Edits that add, drop and reweigh words (emptying a shard, starting one) give the same
+    files as building the whole index; only the files that differ are returned."""
+
+    def site_of(bodies: dict[str, str]) -> tuple[Site, dict[str, Terms]]:
+        pages, rendered = [], {}
+        for order, (slug, body) in enumerate(bodies.items(), start=1):
+            page, problems = parse_page(f"articles/{slug}.md", "article", article(slug, order, body))
+            assert page is not None, problems
+            pages.append(page)
+            rendered[page.project_path] = Renderer(()).render(body, page.project_path)
+        site = Site(pages, rendered, {}, (), Urls("/", ""), {})
+        return site, {p.project_path: page_terms(p, rendered[p.project_path]) for p in pages}
+
+    bodies = {"a": "Cortisol and sleep.\n", "b": "Cortisol, cortisol, lymph.\n", "c": "Zygote quiz.\n"}
+    site, terms = site_of(bodies)
+    files, state = update_index(None, site, terms)
+    for slug, body in [("b", "Cortisol and oxytocin.\n"), ("c", "Lymph.\n"), ("a", "Cortisol and sleep.\n")]:
+        site, terms = site_of(bodies | {slug: body})
+        bodies[slug] = body
+        changed, state = update_index(state, site, terms)
+        whole, _ = update_index(None, site, terms)
+        assert state["files"] == whole
+        assert changed == {name: data for name, data in whole.items() if files.get(name) != data}
+        files = whole
+    assert shard_name("zygote") not in files and shard_name("oxytocin") in files
 
 
 @pytest.mark.skipif(not watch.available(), reason="inotify is Linux-only; elsewhere the dev server polls")

@@ -68,7 +68,7 @@ class TermFinder:
         if len(lowered) != len(text):  # a character whose lower case has another length: no reliable offsets
             return []
         words = self.first_words(text) if first_words is None else first_words
-        candidates = {w for w in words if w in lowered and self._open(w, used)}
+        candidates = {w for w in words if w in lowered and self.unused(w, used)}
         if not candidates:
             return []
         found: list[tuple[int, int, Term]] = []
@@ -84,7 +84,8 @@ class TermFinder:
                     break
         return found
 
-    def _open(self, word: str, used: set[str] | frozenset[str]) -> bool:
+    def unused(self, word: str, used: set[str] | frozenset[str]) -> bool:
+        """Whether a spelling starting with ``word`` belongs to a term not in ``used``."""
         return any(term.anchor not in used for _, term in self.starts[word])
 
 

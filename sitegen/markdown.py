@@ -10,6 +10,7 @@ That keeps a page's rendering cacheable on its own text.
 from __future__ import annotations
 
 import dataclasses
+import html
 import posixpath
 import re
 import xml.etree.ElementTree as etree
@@ -18,7 +19,8 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import markdown
-from markdown.extensions import Extension
+from markdown.extensions import Extension, toc
+from markdown.extensions.toc import TocTreeprocessor
 from markdown.inlinepatterns import InlineProcessor
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import AtomicString, Registry
@@ -188,7 +190,7 @@ class TextProcessor(Treeprocessor):
 
     def _mark(self, text: str) -> tuple[str, list[etree.Element]]:
         """Split ``text`` at first uses of unmarked terms; return leading text and new links."""
-        if isinstance(text, AtomicString):
+        if isinstance(text, AtomicString) or not self.first_words:
             return text, []
         nodes: list[etree.Element] = []
         head, position = text, 0
@@ -207,6 +209,8 @@ class TextProcessor(Treeprocessor):
             position = end
         if nodes:
             nodes[-1].tail = text[position:]
+            # words all of whose terms are now linked need not be looked for in the rest of the page
+            self.first_words = frozenset(w for w in self.first_words if self.finder.unused(w, self.state.used_terms))
         return head, nodes
 
 
@@ -272,6 +276,40 @@ TRIGGERS: dict[tuple[str, str], tuple[str, ...]] = {
 }
 
 
+class HeadingIds(TocTreeprocessor):
+    """The toc extension's heading ids and heading list, without the table of contents it also
+    builds, serializes and post-processes for every page (the templates make their own from the
+    list): the same ids, by the same code, for a tenth of a millisecond less per page."""
+
+    def run(self, doc: etree.Element) -> None:
+        used_ids = {element.attrib["id"] for element in doc.iter() if "id" in element.attrib}
+        counters: dict[str, int] = {}
+        tokens = []
+        for element in doc.iter():
+            if not (isinstance(element.tag, str) and self.header_rgx.match(element.tag)):
+                continue
+            self.set_level(element)
+            name = toc.strip_tags(toc.render_inner_html(toc.remove_fnrefs(element), self.md))
+            if "id" not in element.attrib:
+                element.attrib["id"] = toc.unique(self.slugify(html.unescape(name), self.sep), used_ids, counters)
+            if "data-toc-label" in element.attrib:
+                label = toc.run_postprocessors(toc.unescape(element.attrib["data-toc-label"]), self.md)
+                name = toc.escape_cdata(toc.strip_tags(label))
+                del element.attrib["data-toc-label"]
+            level = int(element.tag[-1])
+            if self.toc_top <= level <= self.toc_bottom:
+                tokens.append({"level": level, "id": toc.unescape(element.attrib["id"]), "name": name})
+            if self.use_anchors:
+                self.add_anchor(element, element.attrib["id"])
+            if self.use_permalinks not in (False, None):
+                self.add_permalink(element, element.attrib["id"])
+        self.md.toc_tokens = tokens  # type: ignore[attr-defined]
+
+
+class HeadingIdsExtension(toc.TocExtension):
+    TreeProcessorClass = HeadingIds
+
+
 class Renderer:
     """A reusable Markdown instance configured for this site."""
 
@@ -279,8 +317,12 @@ class Renderer:
         self.terms = terms
         self.state = RenderState()
         self.md = markdown.Markdown(
-            extensions=[*EXTENSIONS, SiteExtension(self.state, terms)],
-            extension_configs=EXTENSION_CONFIG,
+            extensions=[
+                HeadingIdsExtension(**EXTENSION_CONFIG["toc"]),
+                *(name for name in EXTENSIONS if name != "toc"),
+                SiteExtension(self.state, terms),
+            ],
+            extension_configs={k: v for k, v in EXTENSION_CONFIG.items() if k != "toc"},
             output_format="html",
         )
         self.registries: dict[str, Registry[Any]] = {
@@ -313,18 +355,18 @@ class Renderer:
         self.state.__init__()  # type: ignore[misc]
         self.state.source = source
         self.state.body = body
-        html = self.md.convert(body)
+        markup = self.md.convert(body)
         tokens = _flatten(getattr(self.md, "toc_tokens", []))
         return Rendered(
-            html=html,
+            html=markup,
             toc=tuple((t["level"], t["id"], t["name"]) for t in tokens),
             h2_ids=tuple(t["id"] for t in tokens if t["level"] == 2),
-            ids=frozenset(re.findall(r'\sid="([^"]+)"', html)),
+            ids=frozenset(re.findall(r'\sid="([^"]+)"', markup)),
             links=tuple(self.state.links),
             citations=tuple(self.state.citations),
             bad_citations=tuple(self.state.bad_citations),
             terms=tuple(self.state.terms),
-            has_h1="<h1" in html,
+            has_h1="<h1" in markup,
         )
 
 

@@ -44,29 +44,38 @@ SAMPLE_S = 0.05  # how often the process tree's memory is sampled
 
 @dataclass(slots=True)
 class Run:
-    """One timed command: wall seconds, peak RSS of its largest process and of its whole tree."""
+    """One timed command: wall seconds, peak memory of its largest process and of its whole tree."""
 
     seconds: float
     max_rss_mb: float  # largest single process (wait4 ru_maxrss: the process or a waited-for child)
     tree_rss_mb: float  # sampled sum over the process tree (double-counts pages shared after fork)
     returncode: int
     stderr: str = ""
+    tree_pss_mb: float = 0.0  # sampled sum of PSS over the tree: each shared page split among its sharers
 
 
-def tree_rss_kb(pid: int) -> int:
-    """Sum of VmRSS over ``pid`` and its descendants, read from /proc (0 where unreadable)."""
-    total, stack = 0, [pid]
+def tree_memory_kb(pid: int) -> tuple[int, int]:
+    """Sums of VmRSS and of Pss over ``pid`` and its descendants, read from /proc (0 where unreadable).
+
+    RSS counts a page shared by a parent and its forked workers once in each; PSS (proportional
+    set size, from smaps_rollup) divides it among them, so the PSS sum is the memory the whole
+    build occupies."""
+    rss = pss = 0
+    stack = [pid]
     while stack:
         current = stack.pop()
         try:
             for line in Path(f"/proc/{current}/status").read_text().splitlines():
                 if line.startswith("VmRSS:"):
-                    total += int(line.split()[1])
+                    rss += int(line.split()[1])
+            for line in Path(f"/proc/{current}/smaps_rollup").read_text().splitlines():
+                if line.startswith("Pss:"):
+                    pss += int(line.split()[1])
             for task in Path(f"/proc/{current}/task").iterdir():
                 stack += [int(c) for c in (task / "children").read_text().split()]
         except (OSError, ValueError):
             continue
-    return total
+    return rss, pss
 
 
 def measure(cmd: Sequence[str | Path], cwd: Path, env: dict[str, str] | None = None) -> Run:
@@ -74,13 +83,14 @@ def measure(cmd: Sequence[str | Path], cwd: Path, env: dict[str, str] | None = N
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         started = time.perf_counter()
         proc = subprocess.Popen([str(c) for c in cmd], cwd=cwd, stdout=out, stderr=err, env=env)
-        peak = 0
+        peak = peak_pss = 0
         done = threading.Event()
 
         def sample() -> None:
-            nonlocal peak
+            nonlocal peak, peak_pss
             while not done.wait(SAMPLE_S):
-                peak = max(peak, tree_rss_kb(proc.pid))
+                rss, pss = tree_memory_kb(proc.pid)
+                peak, peak_pss = max(peak, rss), max(peak_pss, pss)
 
         sampler = threading.Thread(target=sample, daemon=True)
         sampler.start()
@@ -91,7 +101,8 @@ def measure(cmd: Sequence[str | Path], cwd: Path, env: dict[str, str] | None = N
         proc.returncode = os.waitstatus_to_exitcode(status)
         err.seek(0)
         stderr = err.read().decode(errors="replace")
-    return Run(seconds, usage.ru_maxrss / 1024, max(peak, usage.ru_maxrss) / 1024, proc.returncode, stderr)
+    tree = max(peak, usage.ru_maxrss) / 1024
+    return Run(seconds, usage.ru_maxrss / 1024, tree, proc.returncode, stderr, max(peak_pss / 1024, 0.0))
 
 
 def median(values: Sequence[float]) -> float:
@@ -122,6 +133,16 @@ def hugo_binary() -> Path:
 def our_python() -> Path:
     venv = MAIN / ".venv" / "bin" / "python"
     return venv if venv.exists() else Path(sys.executable)
+
+
+def compile_engine(engine: Path) -> None:
+    """Write the engine's compiled modules (__pycache__), as its first run on any machine does.
+
+    These machines set PYTHONDONTWRITEBYTECODE=1, so without this every timed command would
+    compile the engine's two dozen modules from source (~60 ms) as no user's second build does.
+    The libraries' modules were compiled when pip installed them.
+    """
+    subprocess.run([our_python(), "-m", "compileall", "-q", engine / "sitegen", engine / "build.py"], check=True)
 
 
 def our_flags(engine: Path) -> set[str]:
@@ -330,7 +351,10 @@ def snapshot_engine(ref: str) -> Path:
 def row(name: str, runs: list[Run]) -> str:
     secs = [r.seconds for r in runs]
     shown = " ".join(f"{s:.2f}" for s in secs)
-    rss = f"{median([r.max_rss_mb for r in runs]):6.0f} / {median([r.tree_rss_mb for r in runs]):6.0f}"
+    rss = (
+        f"{median([r.max_rss_mb for r in runs]):6.0f} / {median([r.tree_rss_mb for r in runs]):6.0f}"
+        f" / {median([r.tree_pss_mb for r in runs]):6.0f}"
+    )
     return f"  {name:<40} {median(secs):8.3f} s   {rss} MB   runs: {shown}"
 
 
@@ -356,7 +380,9 @@ def ratio_lines(fig: Figures, tools: Sequence[str]) -> list[str]:
 def target_lines(fig: Figures) -> list[str]:
     """The issue's targets (stated for N=4,000), each with the measured median beside it."""
     med = {name: median([r.seconds for r in runs]) for name, runs in fig.runs.items()}
-    rss = max((r.tree_rss_mb for name, rs in fig.runs.items() if name.startswith("ours") for r in rs), default=0)
+    ours = [r for name, rs in fig.runs.items() if name.startswith("ours") for r in rs]
+    largest = max((r.max_rss_mb for r in ours), default=0)
+    pss = max((r.tree_pss_mb for r in ours), default=0)
     checks: list[tuple[str, float, float, str]] = []
     if "ours cold" not in med:
         return ["  (no successful cold build of ours)"]
@@ -369,7 +395,8 @@ def target_lines(fig: Figures) -> list[str]:
     if "ours one-article-changed rebuild" in med:
         checks.append(("one-article-changed rebuild < 0.5 s", med["ours one-article-changed rebuild"], 0.5, "s"))
     limit = 300.0 if fig.n <= 4000 else 1024.0
-    checks.append((f"peak memory (tree) < {limit:.0f} MB", rss, limit, "MB"))
+    checks.append((f"peak memory, whole tree (PSS) < {limit:.0f} MB", pss, limit, "MB"))
+    checks.append((f"peak memory, largest process < {limit:.0f} MB", largest, limit, "MB"))
     return [
         f"  {'met ' if value <= bound else 'MISS'} {label:<40} measured {value:.3f}{unit} (bound {bound:.3f}{unit})"
         for label, value, bound, unit in checks
@@ -379,8 +406,8 @@ def target_lines(fig: Figures) -> list[str]:
 def report(fig: Figures) -> str:
     lines = [
         f"N={fig.n} articles; medians of {len(fig.seconds('ours cold'))} runs; "
-        "peak RSS shown as largest process / whole process tree",
-        f"  {'figure':<40} {'median':>10}   {'peak RSS':>15}",
+        "peak memory: RSS of the largest process / RSS summed over the process tree / PSS summed over it",
+        f"  {'figure':<40} {'median':>10}   {'peak memory':>24}",
     ]
     lines += [row(name, runs) for name, runs in fig.runs.items()]
     startup = median(fig.seconds("start-up: python -c pass"))
@@ -460,6 +487,7 @@ def main(argv: Sequence[str]) -> int:
     args = parse_args(argv)
     CACHE.mkdir(exist_ok=True)
     engine = snapshot_engine(args.commit) if args.commit else MAIN
+    compile_engine(engine)
     flags = our_flags(engine)
     missing = {"--project", "--out"} - flags
     if missing:

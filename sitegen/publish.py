@@ -7,7 +7,6 @@ import datetime as dt
 import json
 import logging
 from typing import Any
-from xml.sax.saxutils import escape
 
 from markupsafe import Markup
 
@@ -18,6 +17,12 @@ from .site import Site
 
 log = logging.getLogger("sitegen")
 EPOCH = dt.date(2000, 1, 1)  # "updated" of a feed with no dated entry: fixed, never the clock
+
+
+def escape(text: str) -> str:
+    """&, < and > as XML entities (what xml.sax.saxutils.escape does; importing that module
+    pulls in urllib.request, ~25 ms of every build's start-up)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def missing_origin_notice(config: Config) -> str:

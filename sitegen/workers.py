@@ -13,11 +13,10 @@ dev server's rebuilds of a few pages run in this process.
 from __future__ import annotations
 
 import dataclasses
-import multiprocessing
 import os
 from collections.abc import Iterator, Mapping
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from typing import Any
 
 import jinja2
 
@@ -99,6 +98,8 @@ def process_sources(
     """Each job's result, in order."""
     count = worker_count(workers)
     if count > 1 and len(jobs) >= POOL_THRESHOLD:
+        from concurrent.futures import ProcessPoolExecutor  # here: ~15 ms of start-up a small rebuild never uses
+
         chunk = max(1, len(jobs) // (count * 8))
         with ProcessPoolExecutor(count, initializer=_start_source_worker, initargs=(terms, sources, config)) as pool:
             return list(pool.map(_run_source_job, jobs, chunksize=chunk))
@@ -106,6 +107,18 @@ def process_sources(
     if _serial_worker is None or not _serial_worker.made_for(terms, sources, config):
         _serial_worker = SourceWorker(terms, sources, config)  # kept: making a Renderer costs ~10 ms
     return [_serial_worker(job) for job in jobs]
+
+
+def _can_fork() -> bool:
+    import multiprocessing
+
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
+def _fork_context() -> Any:
+    import multiprocessing
+
+    return multiprocessing.get_context("fork")
 
 
 # -- 2. templates --------------------------------------------------------------------------
@@ -125,11 +138,12 @@ def render_site_pages(
     output path, so that the caller can write each batch and let it go."""
     global _shared
     chunks = [paths[i : i + CHUNK] for i in range(0, len(paths), CHUNK)]
-    count = worker_count(workers)
-    if count > 1 and len(paths) >= POOL_THRESHOLD and "fork" in multiprocessing.get_all_start_methods():
+    if worker_count(workers) > 1 and len(paths) >= POOL_THRESHOLD and _can_fork():
+        from concurrent.futures import ProcessPoolExecutor  # here, as above
+
         _shared = (site, config, env)
         try:
-            with ProcessPoolExecutor(count, mp_context=multiprocessing.get_context("fork")) as pool:
+            with ProcessPoolExecutor(worker_count(workers), mp_context=_fork_context()) as pool:
                 yield from pool.map(_render_chunk, chunks)
         finally:
             _shared = None

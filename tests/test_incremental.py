@@ -79,7 +79,7 @@ def test_a_damaged_cache_is_ignored(make_site: Callable[..., Path], tmp_path: Pa
     root = make_site()
     out = root / "_site"
     assert run_build("--project", root, "build", "--out", out).returncode == 0
-    files = sorted((root / ".cache").glob("*.pickle"))
+    files = sorted((root / ".cache").glob("*.marshal"))
     assert len(files) > 2  # entries in shards by key, and the file digests
     damaged = {}
     for cache in files:

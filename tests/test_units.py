@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import marshal
 import os
 import time
 from pathlib import Path
@@ -11,9 +12,10 @@ from sitekit import article
 
 from sitegen import watch
 from sitegen.assets import fingerprint, rewrite_css_urls
-from sitegen.cache import BuildCache
+from sitegen.cache import BuildCache, SourceEntry, decode_entry, encode_entry
 from sitegen.config import split_base_url
 from sitegen.content import decode_source, parse_page, split_front_matter
+from sitegen.errors import Problem
 from sitegen.glossary import Term, TermFinder
 from sitegen.markdown import Link, Renderer, classify_link
 from sitegen.punctuation import smarten
@@ -213,6 +215,19 @@ def test_search_terms_weigh_title_summary_and_headings_and_skip_stopwords_and_ci
     assert terms["cortisol"] == 3 + 5 + 5  # three uses (one in the heading), the summary, a heading
     assert terms["hormones"] == 20 and terms["sleep"] == 1
     assert "the" not in terms and "1" not in terms and "ref" not in terms
+
+
+@pytest.mark.parametrize("kind", ["article", "page"])  # a page has no reviewed date
+def test_cache_entries_survive_marshal_unchanged(kind: str) -> None:
+    body = "## Why\n\nSee [b](b.md#why) and [here](#why) [@moyer2004].\n\n| a |\n|---|\n| 1 |\n"
+    source = article("a", 1, body) if kind == "article" else "---\ntitle: A\nsummary: S.\n---\n" + body
+    page, problems = parse_page(f"{kind}s/a.md", kind, source)
+    assert page is not None, problems
+    rendered = Renderer(()).render(body, page.project_path)
+    entry = SourceEntry(page, rendered, (Problem(page.project_path, 3, "a problem", "warning"),), ("why", b"\x05"), "x")
+    data = marshal.loads(marshal.dumps(encode_entry(entry)))
+    assert decode_entry(data) == entry and len(rendered.links) == 2
+    assert (page.reviewed is None) == (kind == "page")
 
 
 def test_search_index_updated_in_place_equals_the_whole_index() -> None:

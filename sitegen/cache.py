@@ -151,8 +151,8 @@ class BuildCache:
     def __init__(self, folder: Path | None = None, *, writable: bool = True) -> None:
         self.folder = folder
         self.writable = writable
-        self._encoded: dict[str, tuple[Any, ...]] | None = None  # key -> encode_entry(), as read or written
-        self._decoded: dict[str, SourceEntry] = {}
+        self._encoded: dict[str, tuple[Any, ...]] | None = None  # key -> encode_entry(), read and not yet asked for
+        self._decoded: dict[str, SourceEntry] = {}  # the others: never both, which at 20,000 pages cost 200 MB
         self._digests: dict[str, tuple[FileState, str]] | None = None
         self.next_digests: dict[str, tuple[FileState, str]] = {}
         self.used: set[str] = set()
@@ -207,10 +207,9 @@ class BuildCache:
         entry = self._decoded.get(key)
         if entry is None and key in self.encoded:
             try:
-                entry = self._decoded[key] = decode_entry(self.encoded[key])
+                entry = self._decoded[key] = decode_entry(self.encoded.pop(key))
             except (TypeError, ValueError) as exc:  # not what encode_entry() writes: render it again
                 log.info("cache entry %s unreadable (%s): ignored", key[:12], exc)
-                del self.encoded[key]
                 self.dirty.add(key[:1])
                 return None
         if entry is not None:
@@ -219,7 +218,7 @@ class BuildCache:
 
     def put(self, key: str, entry: SourceEntry) -> None:
         self._decoded[key] = entry
-        self.encoded[key] = encode_entry(entry)
+        self.encoded.pop(key, None)
         self.used.add(key)
         self.dirty.add(key[:1])
 
@@ -236,14 +235,16 @@ class BuildCache:
 
     def finish(self) -> None:
         """Forget entries and digests this build did not use, and save what changed."""
-        stale = set(self.encoded) - self.used
+        stale = (self.encoded.keys() | self._decoded.keys()) - self.used
         for key in stale:
-            del self.encoded[key]
+            self.encoded.pop(key, None)
             self._decoded.pop(key, None)
         self.dirty |= {key[:1] for key in stale}
         if self.folder is not None and self.writable:
             for shard in sorted(self.dirty):
-                self._write(f"sources-{shard}.marshal", {k: v for k, v in self.encoded.items() if k[:1] == shard})
+                entries = {k: v for k, v in self.encoded.items() if k[:1] == shard}
+                entries |= {k: encode_entry(v) for k, v in self._decoded.items() if k[:1] == shard}
+                self._write(f"sources-{shard}.marshal", entries)
             if self.next_digests != self.digests:
                 self._write(DIGESTS_FILE, self.next_digests)
         self.dirty.clear()

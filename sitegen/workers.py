@@ -96,6 +96,8 @@ def process_sources(
     jobs: list[SourceJob], terms: tuple[Term, ...], sources: Mapping[str, Source], config: Config, workers: int
 ) -> list[SourceResult]:
     """Each job's result, in order."""
+    if not jobs:
+        return []
     count = worker_count(workers)
     if count > 1 and len(jobs) >= POOL_THRESHOLD:
         from concurrent.futures import ProcessPoolExecutor  # here: ~15 ms of start-up a small rebuild never uses

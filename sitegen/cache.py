@@ -281,11 +281,12 @@ class BuildCache:
     def _write(self, name: str, value: dict[str, Any]) -> None:
         assert self.folder is not None
         payload = marshal.dumps({"layout": LAYOUT, "data": value})
-        data = _checksum(payload) + b"\n" + payload
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             temporary = self.folder / f"{name}.{os.getpid()}.tmp"
-            temporary.write_bytes(data)
+            with temporary.open("wb") as file:  # two writes: joining them would copy up to 100 MB
+                file.write(_checksum(payload) + b"\n")
+                file.write(payload)
             os.replace(temporary, self.folder / name)
         except OSError as exc:  # a cache that cannot be written only costs time
             log.info("cannot write the cache: %s", exc)

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import gc
 import html
 import logging
 import mimetypes
@@ -45,6 +46,7 @@ POLL_MS = 50  # how often the sources are checked for changes without inotify
 SAFETY_POLL_MS = 1000  # and with it, in case an event was missed
 QUIET_MS = 30  # after a change, check again this soon; no further change then means the burst is over
 MAX_WAIT_S = 1.0  # rebuild even if saves keep coming for this long
+IDLE_COLLECT_S = 2.0  # after a rebuild, collect garbage this much later
 LOOPBACK = {"127.0.0.1", "localhost", "::1", "[::1]"}
 OVERLAY_CSS = Path(__file__).with_name("overlay.css")
 
@@ -271,10 +273,18 @@ def serve(root: Path, *, host: str, port: int, drafts: bool, out: Path, open_bro
     watcher = start_watcher(root)
     poll_ms = SAFETY_POLL_MS if watcher else POLL_MS
 
+    def collect_garbage() -> None:  # builds freeze what they make (pipeline.gc_paused): collect it now, while idle
+        gc.unfreeze()
+        gc.collect()
+
+    def rebuilt() -> None:
+        ReloadSocket.reload_all()
+        loop.call_later(IDLE_COLLECT_S, collect_garbage)
+
     def tick() -> None:
         try:
             if preview.poll():
-                ReloadSocket.reload_all()
+                rebuilt()
         finally:
             loop.call_later((QUIET_MS if preview.pending else poll_ms) / 1000, tick)
 
@@ -287,7 +297,7 @@ def serve(root: Path, *, host: str, port: int, drafts: bool, out: Path, open_bro
             nonlocal pending_settle
             pending_settle = None
             if preview.settle():
-                ReloadSocket.reload_all()
+                rebuilt()
 
         def on_change(fd: int, events: int) -> None:
             nonlocal pending_settle, burst_started

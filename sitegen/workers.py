@@ -141,8 +141,10 @@ def render_site_pages(
     global _shared
     chunks = [paths[i : i + CHUNK] for i in range(0, len(paths), CHUNK)]
     if worker_count(workers) > 1 and len(paths) >= POOL_THRESHOLD and _can_fork():
+        import gc
         from concurrent.futures import ProcessPoolExecutor  # here, as above
 
+        gc.freeze()  # the workers' collections then leave the shared pages of the site index alone
         _shared = (site, config, env)
         try:
             with ProcessPoolExecutor(worker_count(workers), mp_context=_fork_context()) as pool:

@@ -54,6 +54,7 @@ def make_environment(templates_dir: Path, compiled: Path | None = None) -> jinja
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        auto_reload=False,  # environment() makes a new one when any template changes: no stat() per page
     )
 
 

@@ -25,7 +25,6 @@ import os
 import time
 import zlib
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -41,19 +40,58 @@ from .markdown import EXTENSION_CONFIG, EXTENSIONS, Link, Rendered
 from .search import Terms
 
 log = logging.getLogger("sitegen")
-FORMAT = 8
+FORMAT = 9
 SHARDS = "0123456789abcdef"  # the first character of an entry key (a hex digest)
 DIGESTS_FILE = "files.marshal"
+DROPPED_KEPT = 64  # finish() keeps the search terms of this many dropped entries at most
 
 
-# Not slots=True, like Page, Rendered and Link: decode_entry() fills their __dict__ directly.
-@dataclass(frozen=True)
 class SourceEntry:
-    page: Page
-    rendered: Rendered
-    problems: tuple[Problem, ...]  # from reading the source and the local checks
-    search: Terms = ("", b"")  # its words for the search index
-    shown: str = ""  # shown_elsewhere() of the page
+    """What one source becomes: its page, rendering, problems, search words and two hashes.
+
+    An entry read from the cache keeps its rendering encoded until something asks for it: a
+    build that changed one page of thousands needs the rendering of that page only, and
+    decoding all of them was half the time of loading the cache.
+    """
+
+    __slots__ = ("_packed", "_rendered", "indexed", "page", "problems", "search", "shown")
+
+    def __init__(
+        self,
+        page: Page,
+        rendered: Rendered | None,
+        problems: tuple[Problem, ...],  # from reading the source and the local checks
+        search: Terms = ("", b""),  # its words for the search index
+        shown: str = "",  # shown_elsewhere() of the page
+        indexed: str = "",  # indexed_elsewhere() of the page
+        packed: bytes | None = None,  # the rendering as pack_rendered() wrote it, when ``rendered`` is None
+    ) -> None:
+        self.page, self.problems, self.search, self.shown, self.indexed = page, problems, search, shown, indexed
+        self._rendered, self._packed = rendered, packed
+
+    @property
+    def rendered(self) -> Rendered:
+        if self._rendered is None:
+            assert self._packed is not None
+            self._rendered = unpack_rendered(self._packed)
+        return self._rendered
+
+    def packed(self) -> bytes:
+        return self._packed if self._packed is not None else pack_rendered(self.rendered)
+
+    def _values(self) -> tuple[Any, ...]:
+        return self.page, self.rendered, self.problems, self.search, self.shown, self.indexed
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, SourceEntry) and self._values() == other._values()
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __getstate__(self) -> tuple[Any, ...]:  # to and from worker processes, always decoded
+        return self._values()
+
+    def __setstate__(self, state: tuple[Any, ...]) -> None:
+        self.__init__(*state)  # type: ignore[misc]
 
 
 # -- entries as plain data, for marshal -------------------------------------------------------
@@ -72,31 +110,47 @@ def encode_entry(entry: SourceEntry) -> tuple[Any, ...]:
         (reviewed.toordinal() if reviewed else None) if name == "reviewed" else getattr(entry.page, name)
         for name in PAGE_FIELDS
     )
-    rendered = entry.rendered
-    links = tuple(tuple(getattr(link, name) for name in LINK_FIELDS) for link in rendered.links)
-    values = tuple(links if name == "links" else getattr(rendered, name) for name in RENDERED_FIELDS)
     problems = tuple(tuple(getattr(p, name) for name in PROBLEM_FIELDS) for p in entry.problems)
-    return page, values, problems, entry.search, entry.shown
+    return page, entry.packed(), problems, entry.search, entry.shown, entry.indexed
 
 
 def decode_entry(data: tuple[Any, ...]) -> SourceEntry:
-    """The SourceEntry encode_entry() made ``data`` of. The objects are frozen dataclasses
-    filled in directly, without their __init__: these are values that passed it once."""
-    page_values, rendered_values, problems, search, shown = data
+    """The SourceEntry encode_entry() made ``data`` of, its rendering still packed. The
+    objects are frozen dataclasses filled in directly, without their __init__: these are
+    values that passed it once."""
+    page_values, packed, problems, search, shown, indexed = data
     page = object.__new__(Page)
     page.__dict__.update(zip(PAGE_FIELDS, page_values, strict=True))
     if page.reviewed is not None:
         page.__dict__["reviewed"] = dt.date.fromordinal(page.reviewed)  # type: ignore[arg-type]
+    if not isinstance(packed, bytes):
+        raise TypeError("rendering not packed")
+    return SourceEntry(page, None, tuple(Problem(*values) for values in problems), search, shown, indexed, packed)
+
+
+def pack_rendered(rendered: Rendered) -> bytes:
+    links = tuple(tuple(getattr(link, name) for name in LINK_FIELDS) for link in rendered.links)
+    return marshal.dumps(tuple(links if name == "links" else getattr(rendered, name) for name in RENDERED_FIELDS))
+
+
+def unpack_rendered(packed: bytes) -> Rendered:
+    values = marshal.loads(packed)
     rendered = object.__new__(Rendered)
-    rendered.__dict__.update(zip(RENDERED_FIELDS, rendered_values, strict=True))
-    rendered.__dict__["links"] = tuple(_link(values) for values in rendered_values[LINKS_AT])
-    return SourceEntry(page, rendered, tuple(Problem(*values) for values in problems), search, shown)
+    rendered.__dict__.update(zip(RENDERED_FIELDS, values, strict=True))
+    rendered.__dict__["links"] = tuple(_link(link) for link in values[LINKS_AT])
+    return rendered
 
 
 def _link(values: tuple[Any, ...]) -> Link:
     link = object.__new__(Link)
     link.__dict__.update(zip(LINK_FIELDS, values, strict=True))
     return link
+
+
+def indexed_elsewhere(shown: str, rendered: Rendered) -> str:
+    """A hash of what the site index and other pages' checks use of this page: what it shows
+    elsewhere (shown_elsewhere) and the ids its links may point at."""
+    return hashlib.sha256(f"{shown}\0{sorted(rendered.ids)!r}".encode()).hexdigest()
 
 
 def shown_elsewhere(page: Page, rendered: Rendered) -> str:
@@ -161,6 +215,9 @@ class BuildCache:
         # dev server's snapshot): the next build uses them instead of listing and stat()ing again.
         self.listing: dict[str, FileState] | None = None
         self._states: dict[str, dict[str, Any] | None] = {}  # read_state(), write_state()
+        # The search terms of the entries the last finish() dropped (a few, from pages just
+        # edited), by key: the search index removes them from its files (search.update_index).
+        self.dropped: dict[str, Terms] = {}
 
     @property
     def encoded(self) -> dict[str, tuple[Any, ...]]:
@@ -236,6 +293,9 @@ class BuildCache:
     def finish(self) -> None:
         """Forget entries and digests this build did not use, and save what changed."""
         stale = (self.encoded.keys() | self._decoded.keys()) - self.used
+        self.dropped = {}
+        if len(stale) <= DROPPED_KEPT:
+            self.dropped = {k: self.encoded[k][3] if k in self.encoded else self._decoded[k].search for k in stale}
         for key in stale:
             self.encoded.pop(key, None)
             self._decoded.pop(key, None)

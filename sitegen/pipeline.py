@@ -13,9 +13,9 @@ import hashlib
 import logging
 import os
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, astuple, dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar, cast
 
@@ -27,6 +27,7 @@ from .config import Config
 from .content import Page, discover
 from .errors import Problem, SiteError
 from .glossary import Term, load_glossary
+from .markdown import Rendered
 from .outputs import GENERATED, render_generated
 from .publish import publication_files
 from .search import update_index
@@ -38,6 +39,7 @@ from .writer import Staging, check_output_dir
 
 log = logging.getLogger("sitegen")
 SEARCH_STATE = "search"  # the cache's record of the last search index (search.update_index)
+SITE_STATE = "site"  # and of the last site index's links and checks (_index_and_check)
 _T = TypeVar("_T")
 
 
@@ -184,24 +186,79 @@ def _index_and_check(
     manifest, _ = collect_assets(config.static_dir)
     drafts = frozenset(e.page.project_path for e in entries) - published.keys()
     changed = unchanged_outside(previous, config, salt, published, keys, manifest, drafts)
+    rendered = Renderings(published)
     if previous is not None and changed is not None:
         with timed(f"site index and checks ({len(changed)} changed pages)"):
-            site = previous.site.updated(
-                {path: published[path].page for path in changed}, {path: published[path].rendered for path in changed}
-            )
+            site = previous.site.updated({path: published[path].page for path in changed}, rendered)
             page_checks = previous.page_checks | {
                 path: page_site_problems(site, site.by_source[path], config) for path in changed
             }
     else:
-        with timed("site index"):
-            rendered = {path: e.rendered for path, e in published.items()}
-            site = Site(pages, rendered, sources, terms, Urls(config.base_path, config.origin), manifest, drafts)
+        # What the last build of this project found, kept in the cache: its links between
+        # pages and each page's site checks, valid while nothing the index uses has changed.
+        structure = structure_key(config, options, salt, manifest, drafts, published)
+        last = cache.read_state(SITE_STATE) or {}
+        reuse = last.get("structure") == structure
+        with timed("site index" + (" (links between pages from the cache)" if reuse else "")):
+            urls = Urls(config.base_path, config.origin)
+            edges = last["edges"] if reuse else None
+            site = Site(pages, rendered, sources, terms, urls, manifest, drafts, edges=edges)
         with timed("site checks"):
-            page_checks = {page.project_path: page_site_problems(site, page, config) for page in site.pages}
+            page_checks, checked = {}, 0
+            kept = last.get("checks", {}) if reuse else {}
+            for page in site.pages:
+                path = page.project_path
+                if path in kept and kept[path][0] == keys[path]:  # the same source, checked against the same site
+                    page_checks[path] = [Problem(*values) for values in kept[path][1]]
+                else:
+                    page_checks[path] = page_site_problems(site, page, config)
+                    checked += 1
+            log.debug("site checks of %d of %d pages run again", checked, len(site.pages))
+        if checked or not reuse:
+            found = {path: (keys[path], [astuple(p) for p in found]) for path, found in page_checks.items()}
+            cache.write_state(SITE_STATE, {"structure": structure, "edges": site.edges, "checks": found})
     for page in site.pages:
         problems += page_checks[page.project_path]
     problems += check_orders(site)
     return Loaded(site, problems, keys, published, salt, config, page_checks)
+
+
+class Renderings(Mapping[str, Rendered]):
+    """Each published page's rendering by project path, decoded from the cache when first
+    asked for (see SourceEntry): the site index hands it to the pages that need it."""
+
+    def __init__(self, entries: Mapping[str, SourceEntry]) -> None:
+        self._entries = entries
+
+    def __getitem__(self, path: str) -> Rendered:
+        return self._entries[path].rendered
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._entries)
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+
+def structure_key(
+    config: Config,
+    options: Options,
+    salt: str,
+    assets: dict[str, str],
+    drafts: frozenset[str],
+    entries: Mapping[str, SourceEntry],
+) -> str:
+    """A hash of everything the links between pages and each page's site checks depend on,
+    but the page's own source: the settings, content rules, static files, which pages are
+    drafts, and every page's path and indexed_elsewhere()."""
+    state = (sorted(_settings(config).items()), options.drafts, salt, sorted(assets.items()), sorted(drafts))
+    digest = hashlib.sha256(repr(state).encode())
+    digest.update("".join(f"\0{path}\0{entries[path].indexed}" for path in sorted(entries)).encode())
+    return digest.hexdigest()
+
+
+def _settings(config: Config) -> dict[str, Any]:
+    return {k: v for k, v in asdict(config).items() if not isinstance(v, Path)}  # not where the project is
 
 
 def unchanged_outside(
@@ -227,10 +284,8 @@ def unchanged_outside(
     if site.assets != assets or site.drafts != drafts or previous.entries.keys() != entries.keys():
         return None
     changed = [path for path, entry in entries.items() if previous.keys[path] != keys[path]]
-    for path in changed:
-        old, new = previous.entries[path], entries[path]
-        if old.shown != new.shown or old.rendered.ids != new.rendered.ids:
-            return None
+    if any(previous.entries[path].indexed != entries[path].indexed for path in changed):
+        return None
     return changed
 
 
@@ -282,8 +337,7 @@ def site_signature(config: Config, loaded: Loaded, options: Options, templates: 
     a page whose own source is unchanged renders to the same bytes as last time.
     """
     site = loaded.site
-    settings = {k: v for k, v in asdict(config).items() if not isinstance(v, Path)}  # not where the project is
-    state = (engine_fingerprint(), sorted(settings.items()), options.drafts, sorted(site.assets.items()))
+    state = (engine_fingerprint(), sorted(_settings(config).items()), options.drafts, sorted(site.assets.items()))
     digest = hashlib.sha256(repr(state).encode())
     digest.update(templates.encode())  # templates_digest()
     digest.update(loaded.salt.encode())  # the engine, bibliography and glossary
@@ -344,12 +398,13 @@ def _search_index(
     """Add to ``files`` the search index files that differ from the last build's; return the
     key (sha256) of every index file. The last index is kept in the cache (search.update_index)."""
     last = cache.read_state(SEARCH_STATE) if cache is not None else None
-    terms = {path: entry.search for path, entry in loaded.entries.items()}
+    earlier = cache.dropped if cache is not None else {}
+    sources = {path: (loaded.keys[path], entry.search) for path, entry in loaded.entries.items()}
     try:
-        changed, state = update_index(last, loaded.site, terms)
+        changed, state = update_index(last, loaded.site, sources, earlier)
     except (KeyError, TypeError, ValueError) as exc:  # a state from another version: start afresh
         log.info("search index rebuilt whole (%s)", exc)
-        changed, state = update_index(None, loaded.site, terms)
+        changed, state = update_index(None, loaded.site, sources, {})
     keys: dict[str, str] = state["digests"]
     for name, key in keys.items():
         if name not in changed and previous.get(name) != key:  # not on disk as it should be

@@ -155,29 +155,30 @@ def shard_name(word: str) -> str:
 
 
 def update_index(
-    last: Mapping[str, Any] | None, site: Site, terms: Mapping[str, Terms]
+    last: Mapping[str, Any] | None, site: Site, sources: Mapping[str, tuple[str, Terms]], earlier: Mapping[str, Terms]
 ) -> tuple[dict[str, bytes], dict[str, Any]]:
     """The index files that differ from ``last``'s, and the state to pass as ``last`` next time.
 
-    The state is the index itself (each file's bytes and sha256) with the page list and every
-    page's terms it was made from. When the list of pages is the same, only the shards holding a word
-    whose weight changed on some page are parsed and written again (an edited sentence touches
-    a few of the hundreds); any other change, or no ``last``, builds the whole index. Either
-    way the files are byte for byte what a whole build makes.
+    ``sources``: project path -> (cache key of the page's source entry, its terms);
+    ``earlier``: the terms of entries the last index was made from that are no longer in
+    use, by key (BuildCache.dropped). The state is the index itself (each file's bytes and
+    sha256), the page list and each page's entry key. When the list of pages is the same and
+    the earlier terms of each changed page are known, only the shards holding a word whose
+    weight changed are parsed and written again (an edited sentence touches a few of the
+    hundreds); otherwise the whole index is built. Either way the files are byte for byte
+    what a whole build makes.
     """
     pages: Sequence[Page] = site.pages
     order = [p.project_path for p in pages]
-    now = {path: terms.get(path, ("", b"")) for path in order}
+    keys = {path: sources[path][0] for path in order}
     catalogue = _json({"stop": sorted(STOPWORDS), "pages": [[site.url(p), p.title, p.summary] for p in pages]})
-    if last is None or last.get("order") != order:
-        files = _whole_index(order, now) | {PAGES_FILE: catalogue}
-        return files, {"order": order, "terms": now, "files": files, "digests": _digests(files)}
-    before: Mapping[str, Terms] = last["terms"]
+    changed = [(n, path) for n, path in enumerate(order) if last and last["keys"].get(path) != keys[path]]
+    if last is None or last["order"] != order or any(last["keys"][path] not in earlier for _, path in changed):
+        files = _whole_index(order, sources) | {PAGES_FILE: catalogue}
+        return files, {"order": order, "keys": keys, "files": files, "digests": _digests(files)}
     changes: dict[str, dict[str, tuple[int, int]]] = defaultdict(dict)  # shard -> word -> (page, new weight or 0)
-    for number, path in enumerate(order):
-        if before[path] == now[path]:
-            continue
-        old, new = term_weights(before[path]), term_weights(now[path])
+    for number, path in changed:
+        old, new = term_weights(earlier[last["keys"][path]]), term_weights(sources[path][1])
         for word in old.keys() | new.keys():
             if old.get(word) != new.get(word):
                 changes[shard_name(word)][word] = (number, new.get(word, 0))
@@ -200,17 +201,17 @@ def update_index(
             del index[name]  # no word left: the file is gone
     index |= files
     digests = {name: last["digests"][name] for name in index if name not in files} | _digests(files)
-    return files, {"order": order, "terms": now, "files": index, "digests": digests}
+    return files, {"order": order, "keys": keys, "files": index, "digests": digests}
 
 
 def _digests(files: Mapping[str, bytes]) -> dict[str, str]:
     return {name: hashlib.sha256(data).hexdigest() for name, data in files.items()}
 
 
-def _whole_index(order: Sequence[str], terms: Mapping[str, Terms]) -> dict[str, bytes]:
+def _whole_index(order: Sequence[str], sources: Mapping[str, tuple[str, Terms]]) -> dict[str, bytes]:
     postings: dict[str, list[int]] = defaultdict(list)  # word -> [page, weight, page, weight, ...]
     for number, path in enumerate(order):
-        words, weights = terms[path]
+        words, weights = sources[path][1]
         if words:
             for word, weight in zip(words.split(" "), weights, strict=True):
                 postings[word] += (number, weight)

@@ -21,7 +21,7 @@ from typing import Any
 import jinja2
 
 from .bibliography import Source
-from .cache import SourceEntry, shown_elsewhere
+from .cache import SourceEntry, indexed_elsewhere, shown_elsewhere
 from .check import local_problems
 from .config import Config
 from .content import read_source
@@ -75,7 +75,8 @@ class SourceWorker:
         problems += local_problems(page, rendered, self.sources, self.config)
         search, shown = page_terms(page, rendered), shown_elsewhere(page, rendered)
         page = dataclasses.replace(page, body="")  # not needed once rendered and checked: less to keep and cache
-        return SourceResult(SourceEntry(page, rendered, tuple(problems), search, shown), ())
+        indexed = indexed_elsewhere(shown, rendered)
+        return SourceResult(SourceEntry(page, rendered, tuple(problems), search, shown, indexed), ())
 
 
 _source_worker: SourceWorker | None = None  # in a worker process

@@ -143,3 +143,27 @@ def test_dev_server_rebuilds_reusing_the_last_load_equal_a_cold_build(
         (root / path).write_text(good)
         rebuild(out)
         assert tree_digest(out) == cold(), name
+
+
+def test_a_build_reusing_the_last_site_checks_still_catches_broken_links(
+    make_site: Callable[..., Path], tmp_path: Path
+) -> None:
+    """Builds keep the links between pages and each page's site checks in .cache/ (reused
+    while nothing the index uses has changed): a body edit that breaks a link is caught
+    whether the edited page is the one linking or the one linked to."""
+    root = make_site()
+    out = root / "_site"
+    assert run_build("--project", root, "build", "--out", out).returncode == 0
+    breaking = {
+        ("content/articles/beta.md", "[alpha](alpha.md)", "[alpha](alpha.md#nowhere)"): '"#nowhere"',
+        ("content/articles/beta.md", "## What", "## What else"): '"#what"',
+    }
+    for (path, old, new), shown in breaking.items():
+        good = (root / path).read_text()
+        edit(root, path, old, new)
+        failed = run_build("--project", root, "build", "--out", out)
+        assert failed.returncode == 1 and shown in failed.stderr, failed.stderr
+        assert "content/articles/" in failed.stderr and "Traceback" not in failed.stderr
+        (root / path).write_text(good)
+        assert run_build("--project", root, "build", "--out", out).returncode == 0
+        assert tree_digest(out) == tree_digest(cold_build(root, tmp_path)), path

@@ -234,7 +234,7 @@ def test_search_index_updated_in_place_equals_the_whole_index() -> None:
     """Edits that add, drop and reweigh words (emptying a shard, starting one) give the same
     files as building the whole index; only the files that differ are returned."""
 
-    def site_of(bodies: dict[str, str]) -> tuple[Site, dict[str, Terms]]:
+    def site_of(bodies: dict[str, str]) -> tuple[Site, dict[str, tuple[str, Terms]]]:
         pages, rendered = [], {}
         for order, (slug, body) in enumerate(bodies.items(), start=1):
             page, problems = parse_page(f"articles/{slug}.md", "article", article(slug, order, body))
@@ -242,20 +242,29 @@ def test_search_index_updated_in_place_equals_the_whole_index() -> None:
             pages.append(page)
             rendered[page.project_path] = Renderer(()).render(body, page.project_path)
         site = Site(pages, rendered, {}, (), Urls("/", ""), {})
-        return site, {p.project_path: page_terms(p, rendered[p.project_path]) for p in pages}
+        sources = {}
+        for p in pages:  # the body stands for the cache key of the page's entry
+            sources[p.project_path] = (bodies[p.slug], page_terms(p, rendered[p.project_path]))
+        return site, sources
 
     bodies = {"a": "Cortisol and sleep.\n", "b": "Cortisol, cortisol, lymph.\n", "c": "Zygote quiz.\n"}
-    site, terms = site_of(bodies)
-    files, state = update_index(None, site, terms)
+    site, sources = site_of(bodies)
+    files, state = update_index(None, site, sources, {})
     for slug, body in [("b", "Cortisol and oxytocin.\n"), ("c", "Lymph.\n"), ("a", "Cortisol and sleep.\n")]:
-        site, terms = site_of(bodies | {slug: body})
+        earlier = {key: terms for key, terms in sources.values()}
+        site, sources = site_of(bodies | {slug: body})
         bodies[slug] = body
-        changed, state = update_index(state, site, terms)
-        whole, _ = update_index(None, site, terms)
+        changed, state = update_index(state, site, sources, earlier)
+        whole, _ = update_index(None, site, sources, {})
         assert state["files"] == whole
         assert changed == {name: data for name, data in whole.items() if files.get(name) != data}
+        assert len(changed) < len(whole)
         files = whole
     assert shard_name("zygote") not in files and shard_name("oxytocin") in files
+    # without the earlier terms of a changed page, the whole index is built again
+    site, sources = site_of(bodies | {"a": "Quiz.\n"})
+    changed, _ = update_index(state, site, sources, {})
+    assert changed == update_index(None, site, sources, {})[0]
 
 
 @pytest.mark.skipif(not watch.available(), reason="inotify is Linux-only; elsewhere the dev server polls")

@@ -22,6 +22,7 @@ import hashlib
 import logging
 import marshal
 import os
+import shutil
 import time
 import zlib
 from collections.abc import Mapping
@@ -215,6 +216,7 @@ class BuildCache:
         # dev server's snapshot): the next build uses them instead of listing and stat()ing again.
         self.listing: dict[str, FileState] | None = None
         self._states: dict[str, dict[str, Any] | None] = {}  # read_state(), write_state()
+        self._files: dict[tuple[str, str], bytes] = {}  # write_files() without a folder
         # The search terms of the entries the last finish() dropped (a few, from pages just
         # edited), by key: the search index removes them from its files (search.update_index).
         self.dropped: dict[str, Terms] = {}
@@ -289,6 +291,42 @@ class BuildCache:
         self._states[name] = value
         if self.folder is not None and self.writable:
             self._write(f"{name}.marshal", value)
+
+    def read_file(self, folder: str, name: str) -> bytes | None:
+        """A file write_files() saved in ``folder`` (e.g. a copy of a search index file), or None."""
+        if self.folder is None:
+            return self._files.get((folder, name))
+        try:
+            return (self.folder / folder / name).read_bytes()
+        except OSError:
+            return None
+
+    def write_files(self, folder: str, files: Mapping[str, bytes], gone: list[str], *, whole: bool = False) -> None:
+        """Save ``files`` (name -> bytes) in ``folder`` and remove ``gone``; ``whole``: these
+        are all of its files, any other is removed."""
+        if self.folder is None:  # kept in memory
+            if whole:
+                self._files = {k: v for k, v in self._files.items() if k[0] != folder}
+            self._files |= {(folder, name): data for name, data in files.items()}
+            for name in gone:
+                self._files.pop((folder, name), None)
+            return
+        if not self.writable:
+            return
+        base = self.folder / folder
+        try:
+            if whole:
+                shutil.rmtree(base, ignore_errors=True)
+            for name, data in files.items():
+                path = base / name
+                path.parent.mkdir(parents=True, exist_ok=True)
+                temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+                temporary.write_bytes(data)
+                os.replace(temporary, path)
+            for name in gone:
+                (base / name).unlink(missing_ok=True)
+        except OSError as exc:  # a cache that cannot be written only costs time
+            log.info("cannot write the cache: %s", exc)
 
     def finish(self) -> None:
         """Forget entries and digests this build did not use, and save what changed."""

@@ -30,7 +30,7 @@ from .glossary import Term, load_glossary
 from .markdown import Rendered
 from .outputs import GENERATED, render_generated
 from .publish import publication_files
-from .search import update_index
+from .search import StaleCopyError, read_back, update_index
 from .site import Site
 from .templates import environment, templates_digest
 from .urls import Urls
@@ -396,22 +396,31 @@ def _search_index(
     loaded: Loaded, cache: BuildCache | None, previous: dict[str, str], files: dict[str, bytes]
 ) -> dict[str, str]:
     """Add to ``files`` the search index files that differ from the last build's; return the
-    key (sha256) of every index file. The last index is kept in the cache (search.update_index)."""
-    last = cache.read_state(SEARCH_STATE) if cache is not None else None
-    earlier = cache.dropped if cache is not None else {}
+    key (sha256) of every index file. The cache keeps a copy of the last index and what it
+    was made from (search.update_index)."""
+    cache = cache if cache is not None else BuildCache()
+    last = cache.read_state(SEARCH_STATE)
     sources = {path: (loaded.keys[path], entry.search) for path, entry in loaded.entries.items()}
+
+    def read(name: str) -> bytes | None:
+        return cache.read_file(SEARCH_STATE, name)
+
     try:
-        changed, state = update_index(last, loaded.site, sources, earlier)
-    except (KeyError, TypeError, ValueError) as exc:  # a state from another version: start afresh
-        log.info("search index rebuilt whole (%s)", exc)
-        changed, state = update_index(None, loaded.site, sources, {})
-    keys: dict[str, str] = state["digests"]
-    for name, key in keys.items():
-        if name not in changed and previous.get(name) != key:  # not on disk as it should be
-            changed[name] = state["files"][name]
-    files.update(changed)
-    if changed and cache is not None:
+        changed, state = update_index(last, loaded.site, sources, cache.dropped, read)
+        keys: dict[str, str] = state["digests"]
+        for name, key in keys.items():
+            if name not in changed and previous.get(name) != key:  # not on disk as it should be
+                changed[name] = read_back(name, key, read)
+    except (KeyError, TypeError, ValueError, StaleCopyError) as exc:  # a state or copy not as written: start afresh
+        log.info("search index rebuilt whole (%s: %s)", type(exc).__name__, exc)
+        changed, state = update_index(None, loaded.site, sources, {}, read)
+        keys = state["digests"]
+        last = None
+    if changed or last is None:
+        gone = [name for name in (last or {}).get("digests", {}) if name not in keys]
+        cache.write_files(SEARCH_STATE, changed, gone, whole=last is None)
         cache.write_state(SEARCH_STATE, state)
+    files.update(changed)
     log.debug("search index: %d of %d files changed", len(changed), len(keys))
     return dict(keys)
 

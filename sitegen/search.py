@@ -21,7 +21,7 @@ import html
 import json
 import re
 from collections import Counter, defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from .content import Page
@@ -154,38 +154,50 @@ def shard_name(word: str) -> str:
     return DATA_DIR + word[:2].encode("utf-8").hex() + ".json"
 
 
+class StaleCopyError(Exception):
+    """A file of the last index could not be read back as it was written."""
+
+
 def update_index(
-    last: Mapping[str, Any] | None, site: Site, sources: Mapping[str, tuple[str, Terms]], earlier: Mapping[str, Terms]
+    last: Mapping[str, Any] | None,
+    site: Site,
+    sources: Mapping[str, tuple[str, Terms]],
+    earlier: Mapping[str, Terms],
+    read: Callable[[str], bytes | None],
 ) -> tuple[dict[str, bytes], dict[str, Any]]:
     """The index files that differ from ``last``'s, and the state to pass as ``last`` next time.
 
     ``sources``: project path -> (cache key of the page's source entry, its terms);
     ``earlier``: the terms of entries the last index was made from that are no longer in
-    use, by key (BuildCache.dropped). The state is the index itself (each file's bytes and
-    sha256), the page list and each page's entry key. When the list of pages is the same and
-    the earlier terms of each changed page are known, only the shards holding a word whose
-    weight changed are parsed and written again (an edited sentence touches a few of the
-    hundreds); otherwise the whole index is built. Either way the files are byte for byte
-    what a whole build makes.
+    use, by key (BuildCache.dropped); ``read``: a file of the last index by name. The state
+    holds the page list, each page's entry key and each file's sha256. When the list of pages
+    is the same and the earlier terms of each changed page are known, only the shards holding
+    a word whose weight changed are read back, changed and returned (an edited sentence
+    touches a few of the hundreds), and the page list only if a page's address, title or
+    summary changed; otherwise the whole index is built. Either way the files are byte for
+    byte what a whole build makes. Raises StaleCopyError if a file read back is not the one
+    ``last`` describes.
     """
     pages: Sequence[Page] = site.pages
     order = [p.project_path for p in pages]
     keys = {path: sources[path][0] for path in order}
-    catalogue = _json({"stop": sorted(STOPWORDS), "pages": [[site.url(p), p.title, p.summary] for p in pages]})
+    listed = [[site.url(p), p.title, p.summary] for p in pages]
+    catalogue_key = hashlib.sha256(repr(listed).encode()).hexdigest()
+    state = {"order": order, "keys": keys, "catalogue": catalogue_key}
     changed = [(n, path) for n, path in enumerate(order) if last and last["keys"].get(path) != keys[path]]
     if last is None or last["order"] != order or any(last["keys"][path] not in earlier for _, path in changed):
-        files = _whole_index(order, sources) | {PAGES_FILE: catalogue}
-        return files, {"order": order, "keys": keys, "files": files, "digests": _digests(files)}
+        files = _whole_index(order, sources) | {PAGES_FILE: _catalogue(listed)}
+        return files, state | {"digests": _digests(files)}
     changes: dict[str, dict[str, tuple[int, int]]] = defaultdict(dict)  # shard -> word -> (page, new weight or 0)
     for number, path in changed:
         old, new = term_weights(earlier[last["keys"][path]]), term_weights(sources[path][1])
         for word in old.keys() | new.keys():
             if old.get(word) != new.get(word):
                 changes[shard_name(word)][word] = (number, new.get(word, 0))
-    index: dict[str, bytes] = dict(last["files"])
-    files = {PAGES_FILE: catalogue} if index.get(PAGES_FILE) != catalogue else {}
+    digests: dict[str, str] = dict(last["digests"])
+    files = {PAGES_FILE: _catalogue(listed)} if last["catalogue"] != catalogue_key else {}
     for name, words in changes.items():
-        shard: dict[str, list[int]] = json.loads(index[name]) if name in index else {}
+        shard: dict[str, list[int]] = json.loads(read_back(name, digests[name], read)) if name in digests else {}
         for word, (number, weight) in words.items():
             pairs = dict(zip(shard.get(word, [])[::2], shard.get(word, [])[1::2], strict=True))
             pairs.pop(number, None)
@@ -198,10 +210,20 @@ def update_index(
         if shard:
             files[name] = _json(shard)
         else:
-            del index[name]  # no word left: the file is gone
-    index |= files
-    digests = {name: last["digests"][name] for name in index if name not in files} | _digests(files)
-    return files, {"order": order, "keys": keys, "files": index, "digests": digests}
+            digests.pop(name, None)  # no word left: the file is gone
+    return files, state | {"digests": digests | _digests(files)}
+
+
+def read_back(name: str, digest: str, read: Callable[[str], bytes | None]) -> bytes:
+    """The file ``name`` of the last index, whose sha256 was ``digest``."""
+    data = read(name)
+    if data is None or hashlib.sha256(data).hexdigest() != digest:
+        raise StaleCopyError(name)
+    return data
+
+
+def _catalogue(listed: list[list[str]]) -> bytes:
+    return _json({"stop": sorted(STOPWORDS), "pages": listed})
 
 
 def _digests(files: Mapping[str, bytes]) -> dict[str, str]:

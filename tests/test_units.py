@@ -19,7 +19,7 @@ from sitegen.errors import Problem
 from sitegen.glossary import Term, TermFinder
 from sitegen.markdown import Link, Renderer, classify_link
 from sitegen.punctuation import smarten
-from sitegen.search import Terms, page_terms, shard_name, term_weights, update_index
+from sitegen.search import StaleCopyError, Terms, page_terms, shard_name, term_weights, update_index
 from sitegen.site import Site
 from sitegen.urls import Urls
 from sitegen.yamlfile import YamlError, load_yaml
@@ -249,22 +249,26 @@ def test_search_index_updated_in_place_equals_the_whole_index() -> None:
 
     bodies = {"a": "Cortisol and sleep.\n", "b": "Cortisol, cortisol, lymph.\n", "c": "Zygote quiz.\n"}
     site, sources = site_of(bodies)
-    files, state = update_index(None, site, sources, {})
+    files, state = update_index(None, site, sources, {}, lambda name: None)
     for slug, body in [("b", "Cortisol and oxytocin.\n"), ("c", "Lymph.\n"), ("a", "Cortisol and sleep.\n")]:
         earlier = {key: terms for key, terms in sources.values()}
         site, sources = site_of(bodies | {slug: body})
         bodies[slug] = body
-        changed, state = update_index(state, site, sources, earlier)
-        whole, _ = update_index(None, site, sources, {})
-        assert state["files"] == whole
+        changed, state = update_index(state, site, sources, earlier, files.get)
+        whole, whole_state = update_index(None, site, sources, {}, lambda name: None)
+        assert state == whole_state
         assert changed == {name: data for name, data in whole.items() if files.get(name) != data}
         assert len(changed) < len(whole)
         files = whole
     assert shard_name("zygote") not in files and shard_name("oxytocin") in files
-    # without the earlier terms of a changed page, the whole index is built again
+    earlier = {key: terms for key, terms in sources.values()}
     site, sources = site_of(bodies | {"a": "Quiz.\n"})
-    changed, _ = update_index(state, site, sources, {})
-    assert changed == update_index(None, site, sources, {})[0]
+    # without the earlier terms of a changed page, the whole index is built again
+    assert update_index(state, site, sources, {}, files.get)[0] == update_index(None, site, sources, {}, files.get)[0]
+    # a copy of the last index that is not what was written is never used
+    damaged = {name: data + b" " for name, data in files.items()}
+    with pytest.raises(StaleCopyError):
+        update_index(state, site, sources, earlier, damaged.get)
 
 
 @pytest.mark.skipif(not watch.available(), reason="inotify is Linux-only; elsewhere the dev server polls")

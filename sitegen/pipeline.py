@@ -92,6 +92,8 @@ class Loaded:
     keys: dict[str, str]  # project path -> cache key of its source entry
     entries: dict[str, SourceEntry]  # project path -> entry, for published pages
     salt: str  # source_salt(): the engine, bibliography, glossary and content rules
+    config: Config | None = None
+    page_checks: dict[str, list[Problem]] = field(default_factory=dict)  # check.page_site_problems of each page
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,6 +106,7 @@ class Result:
     keys: dict[str, str] = field(default_factory=dict)  # output path -> render key
     kept: dict[str, str] = field(default_factory=dict)  # output path -> hash, reused from the last build
     count: int = 0  # files rendered (pages passed to a sink are not in ``files``)
+    loaded: Loaded | None = None  # for the next build's load_site(previous=...)
 
 
 # -- phase 1: sources ------------------------------------------------------------------
@@ -138,8 +141,14 @@ def load_sources(
     return entries, keys, problems
 
 
-def load_site(config: Config, options: Options, cache: BuildCache | None = None) -> Loaded:
-    """Phases 1-2: read, render and check everything in memory. Writes nothing (but the cache)."""
+def load_site(
+    config: Config, options: Options, cache: BuildCache | None = None, previous: Loaded | None = None
+) -> Loaded:
+    """Phases 1-2: read, render and check everything in memory. Writes nothing (but the cache).
+
+    ``previous``: the last load of the same project (the dev server keeps it), reused when only
+    what other pages do not show has changed (see unchanged_outside).
+    """
     cache = cache if cache is not None else BuildCache()
     bibliography = _unless_unchanged(load_bibliography, config.bibliography, _shown(config, config.bibliography))
     sources, problems = dict(bibliography[0]), list(bibliography[1])
@@ -151,13 +160,14 @@ def load_site(config: Config, options: Options, cache: BuildCache | None = None)
         entries, keys, source_problems = load_sources(config, sources, terms, cache, options.jobs, salt)
     problems += source_problems
     with gc_paused():
-        return _index_and_check(config, options, cache, salt, entries, keys, problems, sources, terms)
+        return _index_and_check(config, options, cache, previous, salt, entries, keys, problems, sources, terms)
 
 
 def _index_and_check(
     config: Config,
     options: Options,
     cache: BuildCache,
+    previous: Loaded | None,
     salt: str,
     entries: list[SourceEntry],
     keys: dict[str, str],
@@ -175,35 +185,42 @@ def _index_and_check(
     problems += find_collisions(pages)
     manifest, _ = collect_assets(config.static_dir)
     drafts = frozenset(e.page.project_path for e in entries) - published.keys()
-    # What the last build of this project found, kept in the cache: its links between pages
-    # and each page's site checks, valid while nothing the index uses has changed (typically
-    # after an edit of an article's text, in the dev server or as a command).
-    structure = structure_key(config, options, salt, manifest, drafts, published)
-    last = cache.read_state(SITE_STATE) or {}
-    reuse = last.get("structure") == structure
-    with timed("site index" + (" (links between pages from the cache)" if reuse else "")):
-        urls = Urls(config.base_path, config.origin)
-        edges = last["edges"] if reuse else None
-        site = Site(pages, Renderings(published), sources, terms, urls, manifest, drafts, edges=edges)
-    with timed("site checks"):
-        page_checks: dict[str, list[Problem]] = {}
-        kept = last.get("checks", {}) if reuse else {}
-        checked = 0
-        for page in site.pages:
-            path = page.project_path
-            if path in kept and kept[path][0] == keys[path]:  # the same source, checked against the same site
-                page_checks[path] = [Problem(*values) for values in kept[path][1]]
-            else:
-                page_checks[path] = page_site_problems(site, page, config)
-                checked += 1
-        log.debug("site checks of %d of %d pages run again", checked, len(site.pages))
-    if checked or not reuse:
-        found = {path: (keys[path], [astuple(p) for p in found]) for path, found in page_checks.items()}
-        cache.write_state(SITE_STATE, {"structure": structure, "edges": site.edges, "checks": found})
+    changed = unchanged_outside(previous, config, salt, published, keys, manifest, drafts)
+    rendered = Renderings(published)
+    if previous is not None and changed is not None:
+        with timed(f"site index and checks ({len(changed)} changed pages)"):
+            site = previous.site.updated({path: published[path].page for path in changed}, rendered)
+            page_checks = previous.page_checks | {
+                path: page_site_problems(site, site.by_source[path], config) for path in changed
+            }
+    else:
+        # What the last build of this project found, kept in the cache: its links between
+        # pages and each page's site checks, valid while nothing the index uses has changed.
+        structure = structure_key(config, options, salt, manifest, drafts, published)
+        last = cache.read_state(SITE_STATE) or {}
+        reuse = last.get("structure") == structure
+        with timed("site index" + (" (links between pages from the cache)" if reuse else "")):
+            urls = Urls(config.base_path, config.origin)
+            edges = last["edges"] if reuse else None
+            site = Site(pages, rendered, sources, terms, urls, manifest, drafts, edges=edges)
+        with timed("site checks"):
+            page_checks, checked = {}, 0
+            kept = last.get("checks", {}) if reuse else {}
+            for page in site.pages:
+                path = page.project_path
+                if path in kept and kept[path][0] == keys[path]:  # the same source, checked against the same site
+                    page_checks[path] = [Problem(*values) for values in kept[path][1]]
+                else:
+                    page_checks[path] = page_site_problems(site, page, config)
+                    checked += 1
+            log.debug("site checks of %d of %d pages run again", checked, len(site.pages))
+        if checked or not reuse:
+            found = {path: (keys[path], [astuple(p) for p in found]) for path, found in page_checks.items()}
+            cache.write_state(SITE_STATE, {"structure": structure, "edges": site.edges, "checks": found})
     for page in site.pages:
         problems += page_checks[page.project_path]
     problems += check_orders(site)
-    return Loaded(site, problems, keys, published, salt)
+    return Loaded(site, problems, keys, published, salt, config, page_checks)
 
 
 class Renderings(Mapping[str, Rendered]):
@@ -242,6 +259,34 @@ def structure_key(
 
 def _settings(config: Config) -> dict[str, Any]:
     return {k: v for k, v in asdict(config).items() if not isinstance(v, Path)}  # not where the project is
+
+
+def unchanged_outside(
+    previous: Loaded | None,
+    config: Config,
+    salt: str,
+    entries: dict[str, SourceEntry],
+    keys: dict[str, str],
+    assets: dict[str, str],
+    drafts: frozenset[str],
+) -> list[str] | None:
+    """The pages changed since ``previous`` if nothing other pages show of them changed, else None.
+
+    True when site.yaml, the bibliography, glossary, static files and the set of pages are as
+    they were and each changed page kept its front matter, link targets, citations, terms
+    (SourceEntry.shown) and ids: typically an edit of an article's text in the dev server.
+    Then the last site index is reused with the new pages swapped in, and only their own
+    links are checked again; anything else rebuilds the index and checks every page.
+    """
+    if previous is None or previous.config != config or previous.salt != salt:
+        return None
+    site = previous.site
+    if site.assets != assets or site.drafts != drafts or previous.entries.keys() != entries.keys():
+        return None
+    changed = [path for path, entry in entries.items() if previous.keys[path] != keys[path]]
+    if any(previous.entries[path].indexed != entries[path].indexed for path in changed):
+        return None
+    return changed
 
 
 _last_read: dict[tuple[str, Path], tuple[bytes, Any]] = {}
@@ -306,14 +351,16 @@ def build(
     cache: BuildCache | None = None,
     previous: dict[str, str] | None = None,
     sink: Callable[[dict[str, bytes]], None] | None = None,
+    last: Loaded | None = None,
 ) -> Result:
     """Load, check and render the whole site; raise SiteError with every problem.
 
     ``previous`` (output path -> render key of the last build that is still on disk) lets
     pages whose inputs are unchanged be kept instead of rendered again. ``sink`` receives
-    the pages in batches as they are rendered (they are then not kept in ``files``).
+    the pages in batches as they are rendered (they are then not kept in ``files``). ``last``:
+    the Loaded of the last build of this project, see load_site.
     """
-    loaded = load_site(config, options, cache)
+    loaded = load_site(config, options, cache, last)
     if any(p.is_error or options.strict for p in loaded.problems):
         raise SiteError(loaded.problems)
     site = loaded.site
@@ -342,7 +389,7 @@ def build(
     if options.search:
         with timed("search index"), gc_paused():
             keys |= _search_index(loaded, cache, previous, files)
-    return Result(site, files, tuple(loaded.problems), keys, count=streamed + len(files))
+    return Result(site, files, tuple(loaded.problems), keys, count=streamed + len(files), loaded=loaded)
 
 
 def _search_index(
@@ -378,7 +425,9 @@ def _search_index(
     return dict(keys)
 
 
-def build_to(config: Config, options: Options, out: Path, cache: BuildCache | None = None) -> Result:
+def build_to(
+    config: Config, options: Options, out: Path, cache: BuildCache | None = None, last: Loaded | None = None
+) -> Result:
     """Build and write to ``out``; the previous output is untouched unless the build succeeds."""
     check_output_dir(out, config.root)
     staging = Staging(out)
@@ -386,7 +435,7 @@ def build_to(config: Config, options: Options, out: Path, cache: BuildCache | No
         manifest = staging.previous
         folder = str(out)
         reusable = {p: k for p, k in manifest.keys.items() if p in manifest.files and os.path.isfile(f"{folder}/{p}")}
-        result = build(config, options, cache, reusable, sink=staging.add)
+        result = build(config, options, cache, reusable, sink=staging.add, last=last)
         with timed("written"):
             staging.add(result.files)
             kept = {
@@ -396,4 +445,4 @@ def build_to(config: Config, options: Options, out: Path, cache: BuildCache | No
     finally:
         staging.close()
     log.info("%d of %d files changed in %s", len(written), len(staging.hashes) + len(kept), out)
-    return Result(result.site, result.files, result.warnings, result.keys, kept, result.count)
+    return Result(result.site, result.files, result.warnings, result.keys, kept, result.count, result.loaded)

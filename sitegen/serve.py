@@ -37,7 +37,7 @@ from .cache import BuildCache
 from .config import load_config
 from .content import FileState, file_state, walk_files
 from .errors import ConfigError, Problem, SiteError
-from .pipeline import Options, build_to
+from .pipeline import Loaded, Options, build_to
 from .watch import Inotify
 from .writer import MARKER
 
@@ -91,6 +91,7 @@ class Preview:
     seen: dict[str, FileState] = field(default_factory=dict)
     first_change: float = 0.0
     pending: bool = False
+    loaded: Loaded | None = None  # of the last good build, reused by the next (see pipeline.load_site)
 
     def rebuild(self, seen: dict[str, FileState] | None = None) -> None:
         """Build once; on failure keep the last good output and remember the problems.
@@ -104,7 +105,8 @@ class Preview:
             config = load_config(self.root, base_url="/")
             if config.content_dir == self.root / "content":  # the build lists content/ as just seen
                 self.cache.listing = {k[8:]: v for k, v in self.seen.items() if k.startswith("content/")}
-            result = build_to(config, Options(drafts=self.drafts, search=False), self.out, self.cache)
+            result = build_to(config, Options(drafts=self.drafts, search=False), self.out, self.cache, self.loaded)
+            self.loaded = result.loaded
             self.problems = [p for p in result.warnings]
             elapsed = (time.perf_counter() - started) * 1000
             log.info("rebuilt in %.0f ms (%d pages)", elapsed, len(result.site.pages))

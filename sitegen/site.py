@@ -3,6 +3,7 @@ related pages, previous/next, and the numbered sources each page cites."""
 
 from __future__ import annotations
 
+import copy
 import html
 import re
 from collections.abc import Mapping
@@ -54,6 +55,33 @@ class Site:
         self.outlinks: dict[str, list[Page]] = {p.project_path: [] for p in self.pages}
         for edge in self.edges:
             self.outlinks[edge[0]].append(self.by_source[edge[1]])
+
+    def updated(self, pages: Mapping[str, Page], rendered: Mapping[str, Rendered]) -> Site:
+        """This site with some pages' objects replaced (project path -> new one), and ``rendered``
+        (every page's rendering) for its renderings.
+
+        Only for changes that nothing outside the page shows: the same front matter, link
+        targets, citations, terms and ids (see pipeline.unchanged_outside). The order of pages,
+        the links between them and every index stay as they are; only the objects are swapped.
+        """
+        new = copy.copy(self)
+
+        def swap(page: Page) -> Page:
+            return pages.get(page.project_path, page)
+
+        new.pages = [swap(p) for p in self.pages]
+        new.rendered = rendered
+        new.by_source = {p.project_path: p for p in new.pages}
+        new.by_slug = {p.slug: p for p in new.pages}
+        new.by_output = {p.output_path: p for p in new.pages}
+        new.articles = [swap(p) for p in self.articles]
+        new.backlinks, new.outlinks = dict(self.backlinks), dict(self.outlinks)
+        for path in pages:
+            for target in self.outlinks[path]:
+                new.backlinks[target.project_path] = [swap(p) for p in self.backlinks[target.project_path]]
+            for source in self.backlinks[path]:
+                new.outlinks[source.project_path] = [swap(p) for p in self.outlinks[source.project_path]]
+        return new
 
     # -- navigation -------------------------------------------------------------
     def url(self, page: Page) -> str:

@@ -14,7 +14,7 @@ from test_build import tree_digest
 from sitegen.cache import BuildCache
 from sitegen.config import load_config
 from sitegen.errors import SiteError
-from sitegen.pipeline import Options, Result, build_to
+from sitegen.pipeline import Options, build_to
 
 
 def edit(root: Path, name: str, old: str, new: str) -> None:
@@ -98,21 +98,19 @@ def test_a_damaged_cache_is_ignored(make_site: Callable[..., Path], tmp_path: Pa
         assert cache.read_bytes() != bad, cache  # every damaged file was rebuilt and rewritten
 
 
-def test_dev_server_rebuilds_reusing_the_last_site_index_equal_a_cold_build(
+def test_dev_server_rebuilds_reusing_the_last_load_equal_a_cold_build(
     make_site: Callable[..., Path], tmp_path: Path
 ) -> None:
-    """The dev server keeps its cache in memory between builds, with the last site index's
-    links and checks (pipeline.structure_key): after every kind of change its output is what
-    a cold build writes, and a body edit that breaks a link is still caught, whether or not
-    the last index is reused."""
+    """The dev server passes each build's Loaded to the next (pipeline.unchanged_outside):
+    after every kind of change its output is what a cold build writes, and a body edit that
+    breaks a link is still caught, whether or not the last site index is reused."""
     root = make_site()
-    cache = BuildCache()
-    last: Result | None = None
+    cache, last = BuildCache(), None
 
     def rebuild(out: Path) -> None:
         nonlocal last
-        last = None  # left as None if the build fails
-        last = build_to(load_config(root, base_url="/"), Options(search=False), out, cache)
+        result = build_to(load_config(root, base_url="/"), Options(search=False), out, cache, last)
+        last = result.loaded
 
     def cold() -> dict[str, str]:
         out = tmp_path / "cold"
@@ -128,7 +126,7 @@ def test_dev_server_rebuilds_reusing_the_last_site_index_equal_a_cold_build(
         change(root)
         rebuild(out)
         assert tree_digest(out) == cold(), name
-        if before and last and last.site.edges is before.site.edges:  # the links came from the last build
+        if before and last and last.site.edges is before.site.edges:  # Site.updated() shares its indexes
             reused.append(name)
     assert reused == ["article-body", "template"]
 

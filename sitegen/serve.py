@@ -46,7 +46,7 @@ POLL_MS = 50  # how often the sources are checked for changes without inotify
 SAFETY_POLL_MS = 1000  # and with it, in case an event was missed
 QUIET_MS = 30  # after a change, check again this soon; no further change then means the burst is over
 MAX_WAIT_S = 1.0  # rebuild even if saves keep coming for this long
-IDLE_COLLECT_S = 2.0  # after a rebuild, collect garbage this much later
+IDLE_COLLECT_S = 10.0  # collect garbage once no rebuild has happened for this long
 LOOPBACK = {"127.0.0.1", "localhost", "::1", "[::1]"}
 OVERLAY_CSS = Path(__file__).with_name("overlay.css")
 
@@ -273,13 +273,23 @@ def serve(root: Path, *, host: str, port: int, drafts: bool, out: Path, open_bro
     watcher = start_watcher(root)
     poll_ms = SAFETY_POLL_MS if watcher else POLL_MS
 
-    def collect_garbage() -> None:  # builds freeze what they make (pipeline.gc_paused): collect it now, while idle
+    pending_collect: object | None = None  # the scheduled collect_garbage()
+
+    def collect_garbage() -> None:
+        """Builds freeze what they make (pipeline.gc_paused); once the editor pauses, give it
+        back to the collector. Not sooner: a full collection of a large site's index takes
+        ~100 ms, which would otherwise land in the middle of the next edit's rebuild."""
+        nonlocal pending_collect
+        pending_collect = None
         gc.unfreeze()
         gc.collect()
 
     def rebuilt() -> None:
+        nonlocal pending_collect
         ReloadSocket.reload_all()
-        loop.call_later(IDLE_COLLECT_S, collect_garbage)
+        if pending_collect is not None:
+            loop.remove_timeout(pending_collect)
+        pending_collect = loop.call_later(IDLE_COLLECT_S, collect_garbage)
 
     def tick() -> None:
         try:

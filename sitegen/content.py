@@ -181,10 +181,10 @@ def _make_page(
 
 def is_ignored(path: Path) -> bool:
     """Editor temp/swap files and hidden files are never content."""
-    return _ignored_name(path.name)
+    return ignored_name(path.name)
 
 
-def _ignored_name(name: str) -> bool:
+def ignored_name(name: str) -> bool:
     return (
         name.startswith((".", "#", "~"))
         or name.endswith(("~", ".swp", ".swo", ".swx", ".tmp", ".bak", ".orig"))
@@ -246,7 +246,7 @@ def walk_files(folder: Path, *, stats: dict[str, FileState] | None = None) -> li
         except OSError:
             continue
         for entry in entries:
-            if _ignored_name(entry.name):
+            if ignored_name(entry.name):
                 continue
             relative = prefix + entry.name
             if entry.is_dir(follow_symlinks=False):

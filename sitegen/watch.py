@@ -72,6 +72,9 @@ class Inotify:
             raise OSError(ctypes.get_errno(), "inotify_init1 failed")
         self.folders: dict[int, Path] = {}
         self.trees: set[Path] = set()  # folders watched with the folders inside them
+        # Files events were reported for since the last take(); None: something happened
+        # that names no single file (a folder created, moved or deleted, a lost event).
+        self.touched: set[Path] | None = set()
         for folder in folders:
             self.add_tree(folder)
 
@@ -105,6 +108,7 @@ class Inotify:
             except BlockingIOError:
                 return changed
             except OSError:
+                self.touched = None
                 return True
             if not data:
                 return changed
@@ -117,6 +121,15 @@ class Inotify:
                 folder = self.folders.get(wd)
                 if mask & IN_ISDIR and mask & (IN_CREATE | IN_MOVED_TO) and folder in self.trees:
                     self.add_tree(folder / os.fsdecode(name))
+                if folder is None or not name or mask & (IN_ISDIR | IN_Q_OVERFLOW):
+                    self.touched = None
+                elif self.touched is not None:
+                    self.touched.add(folder / os.fsdecode(name))
+
+    def take(self) -> set[Path] | None:
+        """The files events were reported for since the last call (None: look at everything)."""
+        touched, self.touched = self.touched, set()
+        return touched
 
     def close(self) -> None:
         os.close(self.fd)

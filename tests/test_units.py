@@ -20,6 +20,7 @@ from sitegen.glossary import Term, TermFinder
 from sitegen.markdown import Link, Renderer, classify_link
 from sitegen.punctuation import smarten
 from sitegen.search import StaleCopyError, Terms, page_terms, shard_name, term_weights, update_index
+from sitegen.serve import snapshot, updated_snapshot
 from sitegen.site import Site
 from sitegen.urls import Urls
 from sitegen.yamlfile import YamlError, load_yaml
@@ -306,3 +307,22 @@ def test_file_digest_is_trusted_only_while_the_file_is_untouched_and_was_old(tmp
     source.write_text("other version")  # same size, and the same modification time as before
     os.utime(source, (an_hour_ago, an_hour_ago))
     assert cache.file_digest(str(source))[1] == b"other version"  # the change time gives it away
+
+
+def test_snapshot_updated_from_the_files_the_watcher_named_equals_a_new_snapshot(tmp_path: Path) -> None:
+    for name in ("site.yaml", "content/articles/a.md", "content/articles/b.md", "static/style.css", "notes.txt"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("x")
+    seen = snapshot(tmp_path)
+    time.sleep(0.01)
+    (tmp_path / "content/articles/a.md").write_text("changed")  # modified
+    (tmp_path / "content/articles/b.md").unlink()  # deleted
+    (tmp_path / "content/articles/c.md").write_text("new")  # created
+    (tmp_path / "content/articles/.c.md.swp").write_text("editor")  # ignored
+    (tmp_path / "notes.txt").write_text("not watched")
+    (tmp_path / "site.yaml").write_text("title: changed")
+    names = ["content/articles/a.md", "content/articles/b.md", "content/articles/c.md"]
+    names += ["content/articles/.c.md.swp", "notes.txt", "site.yaml"]
+    now = updated_snapshot(tmp_path, seen, {tmp_path / name for name in names})
+    assert now == snapshot(tmp_path) != seen
+    assert "content/articles/c.md" in now and "content/articles/b.md" not in now

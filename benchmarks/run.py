@@ -12,6 +12,7 @@ import datetime as dt
 import hashlib
 import io
 import json
+import math
 import os
 import platform
 import shutil
@@ -99,16 +100,20 @@ def measure(cmd: Sequence[str | Path], cwd: Path, env: dict[str, str] | None = N
 
         sampler = threading.Thread(target=sample, daemon=True)
         sampler.start()
-        _, status, usage = os.wait4(proc.pid, 0)
+        _, status, _ = os.wait4(proc.pid, 0)
         seconds = time.perf_counter() - started
         done.set()
         sampler.join()
         proc.returncode = os.waitstatus_to_exitcode(status)
         err.seek(0)
         stderr = err.read().decode(errors="replace")
-    # the largest process: sampled VmHWM; ru_maxrss only when the command ended before a sample
-    largest = (peak_one or usage.ru_maxrss) / 1024
-    return Run(seconds, largest, max(peak / 1024, largest), proc.returncode, stderr, peak_pss / 1024)
+
+    # nan when the command ended before the first sample: wait4's ru_maxrss would show the
+    # peak of this benchmark process, from which the command was forked
+    def mb(kb: int) -> float:
+        return kb / 1024 if kb else float("nan")
+
+    return Run(seconds, mb(peak_one), mb(peak), proc.returncode, stderr, mb(peak_pss))
 
 
 def median(values: Sequence[float]) -> float:
@@ -387,8 +392,8 @@ def target_lines(fig: Figures) -> list[str]:
     """The issue's targets (stated for N=4,000), each with the measured median beside it."""
     med = {name: median([r.seconds for r in runs]) for name, runs in fig.runs.items()}
     ours = [r for name, rs in fig.runs.items() if name.startswith("ours") for r in rs]
-    largest = max((r.max_rss_mb for r in ours), default=0)
-    pss = max((r.tree_pss_mb for r in ours), default=0)
+    largest = max((r.max_rss_mb for r in ours if not math.isnan(r.max_rss_mb)), default=0)
+    pss = max((r.tree_pss_mb for r in ours if not math.isnan(r.tree_pss_mb)), default=0)
     checks: list[tuple[str, float, float, str]] = []
     if "ours cold" not in med:
         return ["  (no successful cold build of ours)"]

@@ -186,41 +186,61 @@ def _index_and_check(
     manifest, _ = collect_assets(config.static_dir)
     drafts = frozenset(e.page.project_path for e in entries) - published.keys()
     changed = unchanged_outside(previous, config, salt, published, keys, manifest, drafts)
-    rendered = Renderings(published)
-    if previous is not None and changed is not None:
+    if previous is not None and changed is not None:  # the dev server: swap the edited pages in
         with timed(f"site index and checks ({len(changed)} changed pages)"):
-            site = previous.site.updated({path: published[path].page for path in changed}, rendered)
+            swapped = {path: published[path].page for path in changed}
+            site = previous.site.updated(swapped, Renderings(published))
             page_checks = previous.page_checks | {
                 path: page_site_problems(site, site.by_source[path], config) for path in changed
             }
     else:
-        # What the last build of this project found, kept in the cache: its links between
-        # pages and each page's site checks, valid while nothing the index uses has changed.
-        structure = structure_key(config, options, salt, manifest, drafts, published)
-        last = cache.read_state(SITE_STATE) or {}
-        reuse = last.get("structure") == structure
-        with timed("site index" + (" (links between pages from the cache)" if reuse else "")):
-            urls = Urls(config.base_path, config.origin)
-            edges = last["edges"] if reuse else None
-            site = Site(pages, rendered, sources, terms, urls, manifest, drafts, edges=edges)
-        with timed("site checks"):
-            page_checks, checked = {}, 0
-            kept = last.get("checks", {}) if reuse else {}
-            for page in site.pages:
-                path = page.project_path
-                if path in kept and kept[path][0] == keys[path]:  # the same source, checked against the same site
-                    page_checks[path] = [Problem(*values) for values in kept[path][1]]
-                else:
-                    page_checks[path] = page_site_problems(site, page, config)
-                    checked += 1
-            log.debug("site checks of %d of %d pages run again", checked, len(site.pages))
-        if checked or not reuse:
-            found = {path: (keys[path], [astuple(p) for p in found]) for path, found in page_checks.items()}
-            cache.write_state(SITE_STATE, {"structure": structure, "edges": site.edges, "checks": found})
+        site, page_checks = _index_with_cached_checks(
+            config, options, cache, salt, published, keys, manifest, drafts, sources, terms
+        )
     for page in site.pages:
         problems += page_checks[page.project_path]
     problems += check_orders(site)
     return Loaded(site, problems, keys, published, salt, config, page_checks)
+
+
+def _index_with_cached_checks(
+    config: Config,
+    options: Options,
+    cache: BuildCache,
+    salt: str,
+    published: dict[str, SourceEntry],
+    keys: dict[str, str],
+    assets: dict[str, str],
+    drafts: frozenset[str],
+    sources: dict[str, Source],
+    terms: tuple[Term, ...],
+) -> tuple[Site, dict[str, list[Problem]]]:
+    """The site index and each page's site checks, reusing what the last build of this project
+    kept in the cache (its links between pages and each page's checks) while nothing they
+    depend on but the pages' own sources has changed (structure_key)."""
+    structure = structure_key(config, options, salt, assets, drafts, published)
+    last = cache.read_state(SITE_STATE) or {}
+    reuse = last.get("structure") == structure
+    with timed("site index" + (" (links between pages from the cache)" if reuse else "")):
+        urls = Urls(config.base_path, config.origin)
+        edges = last["edges"] if reuse else None
+        pages = [e.page for e in published.values()]
+        site = Site(pages, Renderings(published), sources, terms, urls, assets, drafts, edges=edges)
+    with timed("site checks"):
+        page_checks, checked = {}, 0
+        kept = last.get("checks", {}) if reuse else {}
+        for page in site.pages:
+            path = page.project_path
+            if path in kept and kept[path][0] == keys[path]:  # the same source, checked against the same site
+                page_checks[path] = [Problem(*values) for values in kept[path][1]]
+            else:
+                page_checks[path] = page_site_problems(site, page, config)
+                checked += 1
+        log.debug("site checks of %d of %d pages run again", checked, len(site.pages))
+    if checked or not reuse:
+        found = {path: (keys[path], [astuple(p) for p in found]) for path, found in page_checks.items()}
+        cache.write_state(SITE_STATE, {"structure": structure, "edges": site.edges, "checks": found})
+    return site, page_checks
 
 
 class Renderings(Mapping[str, Rendered]):

@@ -94,6 +94,7 @@ class Loaded:
     salt: str  # source_salt(): the engine, bibliography, glossary and content rules
     config: Config | None = None
     page_checks: dict[str, list[Problem]] = field(default_factory=dict)  # check.page_site_problems of each page
+    static: dict[str, bytes] = field(default_factory=dict)  # output path -> bytes of each file of static/
 
 
 @dataclass(frozen=True, slots=True)
@@ -183,7 +184,7 @@ def _index_and_check(
         problems += entry.problems
     pages = [e.page for e in published.values()]
     problems += find_collisions(pages)
-    manifest, _ = collect_assets(config.static_dir)
+    manifest, static = collect_assets(config.static_dir)  # read once: the index names what is written
     drafts = frozenset(e.page.project_path for e in entries) - published.keys()
     changed = unchanged_outside(previous, config, salt, published, keys, manifest, drafts)
     if previous is not None and changed is not None:  # the dev server: swap the edited pages in
@@ -200,7 +201,7 @@ def _index_and_check(
     for page in site.pages:
         problems += page_checks[page.project_path]
     problems += check_orders(site)
-    return Loaded(site, problems, keys, published, salt, config, page_checks)
+    return Loaded(site, problems, keys, published, salt, config, page_checks, static)
 
 
 def _index_with_cached_checks(
@@ -403,8 +404,7 @@ def build(
                 streamed += len(batch)
             else:
                 files |= batch
-    _, assets = collect_assets(config.static_dir)
-    files.update(assets)
+    files.update(loaded.static)
     files.update(publication_files(site, config))
     if options.search:
         with timed("search index"), gc_paused():

@@ -19,7 +19,7 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import markdown
-from markdown.extensions import Extension, toc
+from markdown.extensions import Extension, abbr, admonition, attr_list, def_list, footnotes, tables, toc
 from markdown.extensions.toc import TocTreeprocessor
 from markdown.inlinepatterns import InlineProcessor
 from markdown.treeprocessors import Treeprocessor
@@ -28,7 +28,17 @@ from markdown.util import AtomicString, Registry
 from .glossary import Term, TermFinder
 from .punctuation import smarten
 
-EXTENSIONS = ["toc", "tables", "footnotes", "attr_list", "admonition", "def_list", "abbr"]
+# Python-Markdown's extensions we use, given as classes, not names: a name makes Markdown scan every installed package's entry
+# points for it (importlib.metadata), 30 ms of a build that renders one page.
+EXTENSION_CLASSES: dict[str, type[Extension]] = {
+    "tables": tables.TableExtension,
+    "footnotes": footnotes.FootnoteExtension,
+    "attr_list": attr_list.AttrListExtension,
+    "admonition": admonition.AdmonitionExtension,
+    "def_list": def_list.DefListExtension,
+    "abbr": abbr.AbbrExtension,
+}
+EXTENSIONS = ["toc", *EXTENSION_CLASSES]  # toc: our HeadingIdsExtension, below
 EXTENSION_CONFIG = {"toc": {"toc_depth": "2-3"}}
 LINK_PREFIX = "sglink:"
 TERM_PREFIX = "sgterm:"
@@ -319,10 +329,9 @@ class Renderer:
         self.md = markdown.Markdown(
             extensions=[
                 HeadingIdsExtension(**EXTENSION_CONFIG["toc"]),
-                *(name for name in EXTENSIONS if name != "toc"),
+                *(extension(**EXTENSION_CONFIG.get(name, {})) for name, extension in EXTENSION_CLASSES.items()),
                 SiteExtension(self.state, terms),
             ],
-            extension_configs={k: v for k, v in EXTENSION_CONFIG.items() if k != "toc"},
             output_format="html",
         )
         self.registries: dict[str, Registry[Any]] = {

@@ -8,13 +8,14 @@ the glossary, the bibliography and the content rules of site.yaml. Entries live 
 protected by a checksum: a file that is truncated, corrupt or from another version is
 ignored and what it held is rendered again. Entries not used by a build are dropped.
 
-The files hold plain tuples, dicts and strings written with ``marshal`` (see encode_entry):
+The files hold plain tuples, dicts and strings written with ``marshal`` (see encode_head):
 loading 4,000 entries takes a third of the time pickle took, which made every object
 through a class's reconstructor, and unlike pickle, reading a tampered file cannot run code.
 """
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import functools
@@ -25,7 +26,7 @@ import os
 import shutil
 import time
 import zlib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -41,8 +42,9 @@ from .markdown import EXTENSION_CONFIG, EXTENSIONS, Link, Rendered
 from .search import Terms
 
 log = logging.getLogger("sitegen")
-FORMAT = 9
-SHARDS = "0123456789abcdef"  # the first character of an entry key (a hex digest)
+FORMAT = 10
+SHARDS = "0123456789abcdef"  # heads, sources-<c>.marshal: by the first character of the key (hex)
+BODY_SHARDS = [a + b for a in SHARDS for b in SHARDS]  # bodies, bodies-<cc>.marshal: its first two
 DIGESTS_FILE = "files.marshal"
 DROPPED_KEPT = 64  # finish() keeps the search terms of this many dropped entries at most
 
@@ -50,12 +52,14 @@ DROPPED_KEPT = 64  # finish() keeps the search terms of this many dropped entrie
 class SourceEntry:
     """What one source becomes: its page, rendering, problems, search words and two hashes.
 
-    An entry read from the cache keeps its rendering encoded until something asks for it: a
-    build that changed one page of thousands needs the rendering of that page only, and
-    decoding all of them was half the time of loading the cache.
+    An entry read from the cache has its head only (page, problems, hashes: what every build
+    uses of every page); its body (rendering and search words) is read from the cache, and the
+    rendering decoded, only when something asks for it: a build that changed one page of
+    thousands needs the bodies of a handful, and reading and decoding them all was most of the
+    time it took to load the cache.
     """
 
-    __slots__ = ("_packed", "_rendered", "indexed", "page", "problems", "search", "shown")
+    __slots__ = ("_load", "_packed", "_rendered", "_search", "indexed", "page", "problems", "shown")
 
     def __init__(
         self,
@@ -66,16 +70,33 @@ class SourceEntry:
         shown: str = "",  # shown_elsewhere() of the page
         indexed: str = "",  # indexed_elsewhere() of the page
         packed: bytes | None = None,  # the rendering as pack_rendered() wrote it, when ``rendered`` is None
+        load: Callable[[], tuple[bytes, Terms]] | None = None,  # (packed, search), when neither is given yet
     ) -> None:
-        self.page, self.problems, self.search, self.shown, self.indexed = page, problems, search, shown, indexed
-        self._rendered, self._packed = rendered, packed
+        self.page, self.problems, self.shown, self.indexed = page, problems, shown, indexed
+        self._rendered, self._packed, self._search, self._load = rendered, packed, search, load
+
+    def _body(self) -> None:
+        if self._load is not None:
+            self._packed, self._search = self._load()  # may raise MissingBodyError
+            self._load = None
 
     @property
     def rendered(self) -> Rendered:
         if self._rendered is None:
+            self._body()
             assert self._packed is not None
             self._rendered = unpack_rendered(self._packed)
         return self._rendered
+
+    @property
+    def search(self) -> Terms:
+        self._body()
+        return self._search
+
+    @property
+    def has_body(self) -> bool:
+        """Whether the body is in memory (else it is still in the cache's files)."""
+        return self._load is None
 
     def packed(self) -> bytes:
         return self._packed if self._packed is not None else pack_rendered(self.rendered)
@@ -95,6 +116,11 @@ class SourceEntry:
         self.__init__(*state)  # type: ignore[misc]
 
 
+class MissingBodyError(Exception):
+    """The body of an entry whose head was read is not in the cache's files (they were damaged,
+    or changed by another build since): pipeline.build builds again without the cache."""
+
+
 # -- entries as plain data, for marshal -------------------------------------------------------
 PAGE_FIELDS = tuple(f.name for f in dataclasses.fields(Page))
 RENDERED_FIELDS = tuple(f.name for f in dataclasses.fields(Rendered))
@@ -105,28 +131,30 @@ LINKS_AT = RENDERED_FIELDS.index("links")
 LAYOUT = repr((FORMAT, marshal.version, PAGE_FIELDS, RENDERED_FIELDS, LINK_FIELDS, PROBLEM_FIELDS))
 
 
-def encode_entry(entry: SourceEntry) -> tuple[Any, ...]:
+def encode_head(entry: SourceEntry) -> tuple[Any, ...]:
     reviewed = entry.page.reviewed
     page = tuple(
         (reviewed.toordinal() if reviewed else None) if name == "reviewed" else getattr(entry.page, name)
         for name in PAGE_FIELDS
     )
     problems = tuple(tuple(getattr(p, name) for name in PROBLEM_FIELDS) for p in entry.problems)
-    return page, entry.packed(), problems, entry.search, entry.shown, entry.indexed
+    return page, problems, entry.shown, entry.indexed
 
 
-def decode_entry(data: tuple[Any, ...]) -> SourceEntry:
-    """The SourceEntry encode_entry() made ``data`` of, its rendering still packed. The
-    objects are frozen dataclasses filled in directly, without their __init__: these are
-    values that passed it once."""
-    page_values, packed, problems, search, shown, indexed = data
+def encode_body(entry: SourceEntry) -> tuple[bytes, Terms]:
+    return entry.packed(), entry.search
+
+
+def decode_entry(head: tuple[Any, ...], load: Callable[[], tuple[bytes, Terms]]) -> SourceEntry:
+    """The SourceEntry encode_head() made ``head`` of, whose body ``load`` returns when asked
+    (see SourceEntry). The objects are frozen dataclasses filled in directly, without their
+    __init__: these are values that passed it once."""
+    page_values, problems, shown, indexed = head
     page = object.__new__(Page)
     page.__dict__.update(zip(PAGE_FIELDS, page_values, strict=True))
     if page.reviewed is not None:
         page.__dict__["reviewed"] = dt.date.fromordinal(page.reviewed)  # type: ignore[arg-type]
-    if not isinstance(packed, bytes):
-        raise TypeError("rendering not packed")
-    return SourceEntry(page, None, tuple(Problem(*values) for values in problems), search, shown, indexed, packed)
+    return SourceEntry(page, None, tuple(Problem(*values) for values in problems), ("", b""), shown, indexed, load=load)
 
 
 def pack_rendered(rendered: Rendered) -> bytes:
@@ -198,20 +226,24 @@ TRUST_AFTER_NS = 2_000_000_000
 
 class BuildCache:
     """Source entries by key, and the digest of each source file: in memory, and on disk when
-    ``folder`` is given. Entries are saved in SHARDS files by the first character of their
-    key (sources-<c>.marshal), so a build that changes one page rewrites two small files, not
-    the whole cache; digests in files.marshal. An entry read from disk is decoded only when a
-    build asks for it."""
+    ``folder`` is given. On disk each entry is a head (encode_head) in one of 16 files by the
+    first character of its key (sources-<c>.marshal) and a body (encode_body) in one of 256 by
+    the first two (bodies-<cc>.marshal): every build reads the heads, ~1 KB an entry, and only
+    the bodies it needs, ~12 KB each, and one that changes a page rewrites a few small files,
+    not the whole cache; digests in files.marshal. A head is decoded only when a build asks
+    for its entry."""
 
     def __init__(self, folder: Path | None = None, *, writable: bool = True) -> None:
         self.folder = folder
         self.writable = writable
-        self._encoded: dict[str, tuple[Any, ...]] | None = None  # key -> encode_entry(), read and not yet asked for
+        self._encoded: dict[str, tuple[Any, ...]] | None = None  # key -> encode_head(), read and not yet asked for
         self._decoded: dict[str, SourceEntry] = {}  # the others: never both, which at 20,000 pages cost 200 MB
         self._digests: dict[str, tuple[FileState, str]] | None = None
         self.next_digests: dict[str, tuple[FileState, str]] = {}
         self.used: set[str] = set()
-        self.dirty: set[str] = set()  # shards (first characters of keys) changed by this build
+        self._bodies: dict[str, dict[str, Any]] = {}  # body shard -> key -> encode_body(), as read or written
+        self.dirty: set[str] = set()  # head shards (first characters of keys) changed by this build
+        self.dirty_bodies: set[str] = set()  # body shards (first two characters) changed by this build
         # The files under content/ and their states, if the caller has just listed them (the
         # dev server's snapshot): the next build uses them instead of listing and stat()ing again.
         self.listing: dict[str, FileState] | None = None
@@ -229,6 +261,7 @@ class BuildCache:
                 loaded = self._read(f"sources-{shard}.marshal")
                 if loaded is None:
                     self.dirty.add(shard)  # damaged: rewrite it with what this build puts there
+                    self.dirty_bodies |= {shard + c for c in SHARDS}  # and drop the bodies of what it held
                     continue
                 self._encoded.update((k, v) for k, v in loaded.items() if isinstance(v, tuple) and k[:1] == shard)
         return self._encoded
@@ -266,8 +299,8 @@ class BuildCache:
         entry = self._decoded.get(key)
         if entry is None and key in self.encoded:
             try:
-                entry = self._decoded[key] = decode_entry(self.encoded.pop(key))
-            except (TypeError, ValueError) as exc:  # not what encode_entry() writes: render it again
+                entry = self._decoded[key] = decode_entry(self.encoded.pop(key), functools.partial(self.body, key))
+            except (TypeError, ValueError) as exc:  # not what encode_head() writes: render it again
                 log.info("cache entry %s unreadable (%s): ignored", key[:12], exc)
                 self.dirty.add(key[:1])
                 return None
@@ -280,6 +313,38 @@ class BuildCache:
         self.encoded.pop(key, None)
         self.used.add(key)
         self.dirty.add(key[:1])
+        self.dirty_bodies.add(key[:2])
+
+    def body(self, key: str) -> tuple[bytes, Terms]:
+        """The body of the entry ``key`` from its file; MissingBodyError if it is not there as written."""
+        found = self._body_shard(key[:2]).get(key)
+        if not (isinstance(found, tuple) and len(found) == 2 and isinstance(found[0], bytes)):
+            raise MissingBodyError(key)
+        terms = found[1]
+        if not (isinstance(terms, tuple) and len(terms) == 2 and isinstance(terms[0], str)):
+            raise MissingBodyError(key)
+        return found
+
+    def load_bodies(self, keys: list[str]) -> None:
+        """Read the files holding these entries' bodies now: before forking workers that need
+        them, so that they share one copy instead of each reading its own."""
+        for prefix in sorted({key[:2] for key in keys}):
+            self._body_shard(prefix)
+
+    def _body_shard(self, prefix: str) -> dict[str, Any]:
+        shard = self._bodies.get(prefix)
+        if shard is None:
+            loaded = self._read(f"bodies-{prefix}.marshal")
+            if loaded is None:
+                self.dirty_bodies.add(prefix)  # damaged: rewrite it with what is known
+            shard = self._bodies[prefix] = loaded or {}
+        return shard
+
+    def forget(self) -> None:
+        """Drop every entry, in memory and (at the next finish) on disk: after a MissingBodyError."""
+        self._encoded, self._decoded, self.used = {}, {}, set()
+        self._bodies = {prefix: {} for prefix in BODY_SHARDS}
+        self.dirty, self.dirty_bodies = set(SHARDS), set(BODY_SHARDS)
 
     def read_state(self, name: str) -> dict[str, Any] | None:
         """What write_state() saved under ``name`` (e.g. the search index's), or None."""
@@ -333,22 +398,54 @@ class BuildCache:
         stale = (self.encoded.keys() | self._decoded.keys()) - self.used
         self.dropped = {}
         if len(stale) <= DROPPED_KEPT:
-            self.dropped = {k: self.encoded[k][3] if k in self.encoded else self._decoded[k].search for k in stale}
+            for key in stale:
+                with contextlib.suppress(MissingBodyError):  # then the search index is made whole
+                    self.dropped[key] = self._decoded[key].search if key in self._decoded else self.body(key)[1]
         for key in stale:
             self.encoded.pop(key, None)
             self._decoded.pop(key, None)
         self.dirty |= {key[:1] for key in stale}
+        self.dirty_bodies |= {key[:2] for key in stale}
         if self.folder is not None and self.writable:
-            for shard in sorted(self.dirty):
-                entries = {k: v for k, v in self.encoded.items() if k[:1] == shard}
-                entries |= {k: encode_entry(v) for k, v in self._decoded.items() if k[:1] == shard}
-                self._write(f"sources-{shard}.marshal", entries)
-            if self.next_digests != self.digests:
-                self._write(DIGESTS_FILE, self.next_digests)
+            self._save()
         self.dirty.clear()
+        self.dirty_bodies.clear()
         self.listing = None
         self._digests, self.next_digests = self.next_digests, {}
         self.used = set()
+
+    def _save(self) -> None:
+        """Write the changed shards: bodies first, then the heads, which name what the bodies hold."""
+        if self.dirty_bodies:
+            keys: dict[str, list[str]] = {}
+            for key in self.encoded.keys() | self._decoded.keys():
+                keys.setdefault(key[:2], []).append(key)
+            lost = []  # heads whose body is neither in memory nor in its file: dropped
+            for prefix in sorted(self.dirty_bodies):
+                stored, bodies = self._body_shard(prefix), {}
+                for key in keys.get(prefix, []):
+                    entry = self._decoded.get(key)
+                    if entry is not None and entry.has_body:
+                        bodies[key] = encode_body(entry)
+                    elif key in stored:
+                        bodies[key] = stored[key]
+                    else:
+                        lost.append(key)
+                if bodies:
+                    self._write(f"bodies-{prefix}.marshal", bodies)
+                else:
+                    self._remove(f"bodies-{prefix}.marshal")
+                self._bodies[prefix] = bodies
+            for key in lost:
+                self.encoded.pop(key, None)
+                self._decoded.pop(key, None)
+                self.dirty.add(key[:1])
+        for shard in sorted(self.dirty):
+            entries = {k: v for k, v in self.encoded.items() if k[:1] == shard}
+            entries |= {k: encode_head(v) for k, v in self._decoded.items() if k[:1] == shard}
+            self._write(f"sources-{shard}.marshal", entries)
+        if self.next_digests != self.digests:
+            self._write(DIGESTS_FILE, self.next_digests)
 
     def _read(self, name: str) -> dict[str, Any] | None:
         """A dict saved by _write; empty if missing, None if truncated, corrupt or of another format."""
@@ -387,6 +484,13 @@ class BuildCache:
                 file.write(payload)
             os.replace(temporary, self.folder / name)
         except OSError as exc:  # a cache that cannot be written only costs time
+            log.info("cannot write the cache: %s", exc)
+
+    def _remove(self, name: str) -> None:
+        assert self.folder is not None
+        try:
+            (self.folder / name).unlink(missing_ok=True)
+        except OSError as exc:
             log.info("cannot write the cache: %s", exc)
 
 

@@ -21,7 +21,7 @@ from typing import Any, TypeVar, cast
 
 from .assets import collect_assets
 from .bibliography import Source, load_bibliography
-from .cache import BuildCache, SourceEntry, engine_fingerprint, entry_key, source_salt
+from .cache import BuildCache, MissingBodyError, SourceEntry, engine_fingerprint, entry_key, source_salt
 from .check import check_orders, page_site_problems
 from .config import Config
 from .content import Page, discover
@@ -30,11 +30,11 @@ from .glossary import Term, load_glossary
 from .markdown import Rendered
 from .outputs import GENERATED, render_generated
 from .publish import publication_files
-from .search import StaleCopyError, read_back, update_index
+from .search import StaleCopyError, Terms, read_back, update_index
 from .site import Site
 from .templates import environment, templates_digest
 from .urls import Urls
-from .workers import SourceJob, process_sources, render_site_pages
+from .workers import POOL_THRESHOLD, SourceJob, process_sources, render_site_pages
 from .writer import Staging, check_output_dir
 
 log = logging.getLogger("sitegen")
@@ -381,6 +381,23 @@ def build(
     the pages in batches as they are rendered (they are then not kept in ``files``). ``last``:
     the Loaded of the last build of this project, see load_site.
     """
+    try:
+        return _build(config, options, cache, previous, sink, last)
+    except MissingBodyError as exc:  # the cache changed or was damaged under this build: do without it
+        assert cache is not None  # only an entry read from a cache has a body to miss
+        log.info("cache entry %s incomplete: building again without the cache", str(exc)[:12])
+        cache.forget()
+        return _build(config, options, cache, previous, sink, None)
+
+
+def _build(
+    config: Config,
+    options: Options,
+    cache: BuildCache | None,
+    previous: dict[str, str] | None,
+    sink: Callable[[dict[str, bytes]], None] | None,
+    last: Loaded | None,
+) -> Result:
     loaded = load_site(config, options, cache, last)
     if any(p.is_error or options.strict for p in loaded.problems):
         raise SiteError(loaded.problems)
@@ -397,6 +414,8 @@ def build(
         compiled = cache.folder / "templates" if cache and cache.folder and cache.writable else None
         env = environment(config.templates_dir, templates, compiled)
         files = render_generated(site, config, env, skip)
+        if cache is not None and len(paths) >= POOL_THRESHOLD:  # read before forking (see load_bodies)
+            cache.load_bodies([loaded.keys[site.by_output[path].project_path] for path in paths])
         streamed = 0
         for batch in render_site_pages(site, config, env, paths, options.jobs):
             if sink is not None:
@@ -420,20 +439,22 @@ def _search_index(
     was made from (search.update_index)."""
     cache = cache if cache is not None else BuildCache()
     last = cache.read_state(SEARCH_STATE)
-    sources = {path: (loaded.keys[path], entry.search) for path, entry in loaded.entries.items()}
+
+    def terms(path: str) -> Terms:
+        return loaded.entries[path].search
 
     def read(name: str) -> bytes | None:
         return cache.read_file(SEARCH_STATE, name)
 
     try:
-        changed, state = update_index(last, loaded.site, sources, cache.dropped, read)
+        changed, state = update_index(last, loaded.site, loaded.keys, terms, cache.dropped, read)
         keys: dict[str, str] = state["digests"]
         for name, key in keys.items():
             if name not in changed and previous.get(name) != key:  # not on disk as it should be
                 changed[name] = read_back(name, key, read)
     except (KeyError, TypeError, ValueError, StaleCopyError) as exc:  # a state or copy not as written: start afresh
         log.info("search index rebuilt whole (%s: %s)", type(exc).__name__, exc)
-        changed, state = update_index(None, loaded.site, sources, {}, read)
+        changed, state = update_index(None, loaded.site, loaded.keys, terms, {}, read)
         keys = state["digests"]
         last = None
     if changed or last is None:

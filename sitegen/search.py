@@ -161,14 +161,15 @@ class StaleCopyError(Exception):
 def update_index(
     last: Mapping[str, Any] | None,
     site: Site,
-    sources: Mapping[str, tuple[str, Terms]],
+    entry_keys: Mapping[str, str],
+    terms: Callable[[str], Terms],
     earlier: Mapping[str, Terms],
     read: Callable[[str], bytes | None],
 ) -> tuple[dict[str, bytes], dict[str, Any]]:
     """The index files that differ from ``last``'s, and the state to pass as ``last`` next time.
 
-    ``sources``: project path -> (cache key of the page's source entry, its terms);
-    ``earlier``: the terms of entries the last index was made from that are no longer in
+    ``entry_keys``: project path -> cache key of the page's source entry; ``terms``: a page's terms
+    by project path (asked for the changed pages only, unless the whole index is made); ``earlier``: the terms of entries the last index was made from that are no longer in
     use, by key (BuildCache.dropped); ``read``: a file of the last index by name. The state
     holds the page list, each page's entry key and each file's sha256. When the list of pages
     is the same and the earlier terms of each changed page are known, only the shards holding
@@ -180,17 +181,17 @@ def update_index(
     """
     pages: Sequence[Page] = site.pages
     order = [p.project_path for p in pages]
-    keys = {path: sources[path][0] for path in order}
+    keys = {path: entry_keys[path] for path in order}
     listed = [[site.url(p), p.title, p.summary] for p in pages]
     catalogue_key = hashlib.sha256(repr(listed).encode()).hexdigest()
     state = {"order": order, "keys": keys, "catalogue": catalogue_key}
     changed = [(n, path) for n, path in enumerate(order) if last and last["keys"].get(path) != keys[path]]
     if last is None or last["order"] != order or any(last["keys"][path] not in earlier for _, path in changed):
-        files = _whole_index(order, sources) | {PAGES_FILE: _catalogue(listed)}
+        files = _whole_index(order, terms) | {PAGES_FILE: _catalogue(listed)}
         return files, state | {"digests": _digests(files)}
     changes: dict[str, dict[str, tuple[int, int]]] = defaultdict(dict)  # shard -> word -> (page, new weight or 0)
     for number, path in changed:
-        old, new = term_weights(earlier[last["keys"][path]]), term_weights(sources[path][1])
+        old, new = term_weights(earlier[last["keys"][path]]), term_weights(terms(path))
         for word in old.keys() | new.keys():
             if old.get(word) != new.get(word):
                 changes[shard_name(word)][word] = (number, new.get(word, 0))
@@ -230,10 +231,10 @@ def _digests(files: Mapping[str, bytes]) -> dict[str, str]:
     return {name: hashlib.sha256(data).hexdigest() for name, data in files.items()}
 
 
-def _whole_index(order: Sequence[str], sources: Mapping[str, tuple[str, Terms]]) -> dict[str, bytes]:
+def _whole_index(order: Sequence[str], terms: Callable[[str], Terms]) -> dict[str, bytes]:
     postings: dict[str, list[int]] = defaultdict(list)  # word -> [page, weight, page, weight, ...]
     for number, path in enumerate(order):
-        words, weights = sources[path][1]
+        words, weights = terms(path)
         if words:
             for word, weight in zip(words.split(" "), weights, strict=True):
                 postings[word] += (number, weight)

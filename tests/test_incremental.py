@@ -94,8 +94,33 @@ def test_a_damaged_cache_is_ignored(make_site: Callable[..., Path], tmp_path: Pa
     result = run_build("--project", root, "build", "--out", out)
     assert result.returncode == 0, result.stderr
     assert tree_digest(out) == tree_digest(cold_build(root, tmp_path))
-    for cache, bad in damaged.items():
-        assert cache.read_bytes() != bad, cache  # every damaged file was rebuilt and rewritten
+    for (
+        cache,
+        bad,
+    ) in damaged.items():  # every damaged file was rebuilt and rewritten, or removed if nothing is left in it
+        assert not cache.exists() or cache.read_bytes() != bad, cache
+
+
+@pytest.mark.parametrize("change", ["article-body", "template"])
+def test_a_build_missing_bodies_the_cache_promised_builds_again_without_it(
+    make_site: Callable[..., Path], tmp_path: Path, change: str
+) -> None:
+    """Entries' bodies (renderings, search words) are read only when needed, after the heads:
+    if they are gone by then (another build, a damaged disk), the build starts again cold."""
+    root = make_site()
+    out = root / "_site"
+    assert run_build("--project", root, "build", "--out", out).returncode == 0
+    bodies = sorted((root / ".cache").glob("bodies-*.marshal"))
+    assert bodies and (root / ".cache" / "sources-0.marshal").exists()
+    for path in bodies:
+        path.unlink()
+    CHANGES[change](root)  # the edited page links to another: its ids are in that page's body
+    result = run_build("--project", root, "build", "--out", out)
+    assert result.returncode == 0, result.stderr
+    assert tree_digest(out) == tree_digest(cold_build(root, tmp_path))
+    cold_cache = tmp_path / "cold-project" / ".cache"
+    names = sorted(path.name for path in (root / ".cache").glob("bodies-*.marshal"))
+    assert names == sorted(path.name for path in cold_cache.glob("bodies-*.marshal"))  # written again in full
 
 
 def test_dev_server_rebuilds_reusing_the_last_load_equal_a_cold_build(

@@ -5,21 +5,23 @@ from __future__ import annotations
 import marshal
 import os
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sitekit import article
 
-from sitegen import watch
+from sitegen import search, watch
 from sitegen.assets import fingerprint, rewrite_css_urls
-from sitegen.cache import BuildCache, SourceEntry, decode_entry, encode_entry
+from sitegen.cache import BuildCache, SourceEntry, decode_entry, encode_body, encode_head
 from sitegen.config import split_base_url
 from sitegen.content import decode_source, parse_page, split_front_matter
 from sitegen.errors import Problem
 from sitegen.glossary import Term, TermFinder
 from sitegen.markdown import Link, Renderer, classify_link
 from sitegen.punctuation import smarten
-from sitegen.search import StaleCopyError, Terms, page_terms, shard_name, term_weights, update_index
+from sitegen.search import StaleCopyError, Terms, page_terms, shard_name, term_weights
 from sitegen.serve import snapshot, updated_snapshot
 from sitegen.site import Site
 from sitegen.urls import Urls
@@ -226,8 +228,8 @@ def test_cache_entries_survive_marshal_unchanged(kind: str) -> None:
     assert page is not None, problems
     rendered = Renderer(()).render(body, page.project_path)
     entry = SourceEntry(page, rendered, (Problem(page.project_path, 3, "a problem", "warning"),), ("why", b"\x05"), "x")
-    data = marshal.loads(marshal.dumps(encode_entry(entry)))
-    assert decode_entry(data) == entry and len(rendered.links) == 2
+    head, body = marshal.loads(marshal.dumps((encode_head(entry), encode_body(entry))))
+    assert decode_entry(head, lambda: body) == entry and len(rendered.links) == 2
     assert (page.reviewed is None) == (kind == "page")
 
 
@@ -248,14 +250,31 @@ def test_search_index_updated_in_place_equals_the_whole_index() -> None:
             sources[p.project_path] = (bodies[p.slug], page_terms(p, rendered[p.project_path]))
         return site, sources
 
+    def update_index(
+        last: dict[str, Any] | None,
+        site: Site,
+        sources: dict[str, tuple[str, Terms]],
+        earlier: dict[str, Terms],
+        read: Callable[[str], bytes | None],
+        asked: list[str] | None = None,  # the pages whose terms were asked for
+    ) -> tuple[dict[str, bytes], dict[str, Any]]:
+        def terms(path: str) -> Terms:
+            (asked if asked is not None else []).append(path)
+            return sources[path][1]
+
+        return search.update_index(last, site, {path: key for path, (key, _) in sources.items()}, terms, earlier, read)
+
     bodies = {"a": "Cortisol and sleep.\n", "b": "Cortisol, cortisol, lymph.\n", "c": "Zygote quiz.\n"}
     site, sources = site_of(bodies)
     files, state = update_index(None, site, sources, {}, lambda name: None)
     for slug, body in [("b", "Cortisol and oxytocin.\n"), ("c", "Lymph.\n"), ("a", "Cortisol and sleep.\n")]:
         earlier = {key: terms for key, terms in sources.values()}
         site, sources = site_of(bodies | {slug: body})
+        changed_pages = [f"content/articles/{slug}.md"] if bodies[slug] != body else []
         bodies[slug] = body
-        changed, state = update_index(state, site, sources, earlier, files.get)
+        asked: list[str] = []
+        changed, state = update_index(state, site, sources, earlier, files.get, asked)
+        assert asked == changed_pages  # in place: only the changed page's terms are read
         whole, whole_state = update_index(None, site, sources, {}, lambda name: None)
         assert state == whole_state
         assert changed == {name: data for name, data in whole.items() if files.get(name) != data}

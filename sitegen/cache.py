@@ -435,7 +435,10 @@ class BuildCache:
                     self._write(f"bodies-{prefix}.marshal", bodies)
                 else:
                     self._remove(f"bodies-{prefix}.marshal")
-                self._bodies[prefix] = bodies
+                # kept for the entries still to load theirs, not twice for those holding theirs
+                self._bodies[prefix] = {
+                    k: v for k, v in bodies.items() if k not in self._decoded or not self._decoded[k].has_body
+                }
             for key in lost:
                 self.encoded.pop(key, None)
                 self._decoded.pop(key, None)

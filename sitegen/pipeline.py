@@ -371,14 +371,15 @@ def build(
     options: Options,
     cache: BuildCache | None = None,
     previous: dict[str, str] | None = None,
-    sink: Callable[[dict[str, bytes]], None] | None = None,
+    sink: Staging | None = None,
     last: Loaded | None = None,
 ) -> Result:
     """Load, check and render the whole site; raise SiteError with every problem.
 
     ``previous`` (output path -> render key of the last build that is still on disk) lets
-    pages whose inputs are unchanged be kept instead of rendered again. ``sink`` receives
-    the pages in batches as they are rendered (they are then not kept in ``files``). ``last``:
+    pages whose inputs are unchanged be kept instead of rendered again. ``sink``: where the
+    pages are written as they are rendered, by whichever process renders them (they are then
+    not kept in ``files``). ``last``:
     the Loaded of the last build of this project, see load_site.
     """
     try:
@@ -395,7 +396,7 @@ def _build(
     options: Options,
     cache: BuildCache | None,
     previous: dict[str, str] | None,
-    sink: Callable[[dict[str, bytes]], None] | None,
+    sink: Staging | None,
     last: Loaded | None,
 ) -> Result:
     loaded = load_site(config, options, cache, last)
@@ -417,11 +418,12 @@ def _build(
         if cache is not None and len(paths) >= POOL_THRESHOLD:  # read before forking (see load_bodies)
             cache.load_bodies([loaded.keys[site.by_output[path].project_path] for path in paths])
         streamed = 0
-        for batch in render_site_pages(site, config, env, paths, options.jobs):
-            if sink is not None:
-                sink(batch)
-                streamed += len(batch)
-            else:
+        if sink is not None:
+            for written in render_site_pages(site, config, env, paths, options.jobs, sink.write):
+                sink.record(written)
+                streamed += len(written.hashes)
+        else:
+            for batch in render_site_pages(site, config, env, paths, options.jobs, _as_they_are):
                 files |= batch
     files.update(loaded.static)
     files.update(publication_files(site, config))
@@ -429,6 +431,10 @@ def _build(
         with timed("search index"), gc_paused():
             keys |= _search_index(loaded, cache, previous, files)
     return Result(site, files, tuple(loaded.problems), keys, count=streamed + len(files), loaded=loaded)
+
+
+def _as_they_are(files: dict[str, bytes]) -> dict[str, bytes]:
+    return files
 
 
 def _search_index(
@@ -476,7 +482,7 @@ def build_to(
         manifest = staging.previous
         folder = str(out)
         reusable = {p: k for p, k in manifest.keys.items() if p in manifest.files and os.path.isfile(f"{folder}/{p}")}
-        result = build(config, options, cache, reusable, sink=staging.add, last=last)
+        result = build(config, options, cache, reusable, sink=staging, last=last)
         with timed("written"):
             staging.add(result.files)
             kept = {

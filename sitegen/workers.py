@@ -2,9 +2,10 @@
 
 1. Sources: parse front matter, render Markdown and run the page's own checks. Each worker
    makes one Renderer at start-up and gets each source's bytes; it returns a SourceEntry.
-2. Templates: render each page's HTML from the finished Site index. Workers are forked
-   after the index is built, so they share it instead of receiving a copy; where fork is
-   not available (Windows, macOS' default) templates are rendered in this process.
+2. Templates: render each page's HTML from the finished Site index, and write it. Workers
+   are forked after the index is built, so they share it instead of receiving a copy, and
+   this process renders alongside them; where fork is not available (Windows, macOS'
+   default) templates are rendered in this process only.
 
 Below POOL_THRESHOLD pieces of work a pool costs more than it saves, so small sites and the
 dev server's rebuilds of a few pages run in this process.
@@ -14,9 +15,10 @@ from __future__ import annotations
 
 import dataclasses
 import os
-from collections.abc import Iterator, Mapping
+from collections import deque
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import jinja2
 
@@ -33,6 +35,7 @@ from .search import page_terms
 from .site import Site
 
 POOL_THRESHOLD = 64
+_T = TypeVar("_T")
 CHUNK = 64  # pages rendered per batch of templates
 
 
@@ -125,33 +128,57 @@ def _fork_context() -> Any:
 
 
 # -- 2. templates --------------------------------------------------------------------------
-_shared: tuple[Site, Config, jinja2.Environment] | None = None  # set before forking; workers read it
+_shared: tuple[Site, Config, jinja2.Environment, Callable[[dict[str, bytes]], Any]] | None = None  # set before forking
 
 
-def _render_chunk(paths: list[str]) -> dict[str, bytes]:
+def _render_chunk(paths: list[str]) -> Any:
     assert _shared is not None
-    site, config, env = _shared
-    return render_page_files(site, config, env, [site.by_output[path] for path in paths])
+    site, config, env, write = _shared
+    return write(render_page_files(site, config, env, [site.by_output[path] for path in paths]))
 
 
 def render_site_pages(
-    site: Site, config: Config, env: jinja2.Environment, paths: list[str], workers: int
-) -> Iterator[dict[str, bytes]]:
-    """The HTML of the pages at ``paths`` (output paths), in batches of CHUNK pages keyed by
-    output path, so that the caller can write each batch and let it go."""
-    global _shared
-    chunks = [paths[i : i + CHUNK] for i in range(0, len(paths), CHUNK)]
-    if worker_count(workers) > 1 and len(paths) >= POOL_THRESHOLD and _can_fork():
-        import gc
-        from concurrent.futures import ProcessPoolExecutor  # here, as above
+    site: Site,
+    config: Config,
+    env: jinja2.Environment,
+    paths: list[str],
+    workers: int,
+    write: Callable[[dict[str, bytes]], _T],
+) -> Iterator[_T]:
+    """Render the pages at ``paths`` (output paths) in batches of CHUNK pages, pass each batch
+    (output path -> HTML) to ``write`` in the process that rendered it, and yield what
+    ``write`` returns, in no particular order.
 
-        gc.freeze()  # the workers' collections then leave the shared pages of the site index alone
-        _shared = (site, config, env)
-        try:
-            with ProcessPoolExecutor(worker_count(workers), mp_context=_fork_context()) as pool:
-                yield from pool.map(_render_chunk, chunks)
-        finally:
-            _shared = None
+    With J workers, this process renders too, alongside J - 1 forked ones: each forked worker
+    ends up with a private copy of much of the site index it shares at first (touching an
+    object writes its reference count, which copies the page it is on), 60-70 MB at 4,000
+    pages, so one fewer is that much less memory. ``write`` runs in the workers, so that
+    what comes back is small (Staging.write: the pages' hashes): a worker's pages sent back
+    whole were read by this process's pool thread in pipe-sized pieces, one per switch of
+    the interpreter lock, while this process was rendering, and the worker waited.
+    """
+    global _shared
+    chunks = deque(paths[i : i + CHUNK] for i in range(0, len(paths), CHUNK))
+    forked = worker_count(workers) - 1
+    if forked < 1 or len(paths) < POOL_THRESHOLD or not _can_fork():
+        for chunk in chunks:
+            yield write(render_page_files(site, config, env, [site.by_output[path] for path in chunk]))
         return
-    for chunk in chunks:
-        yield render_page_files(site, config, env, [site.by_output[path] for path in chunk])
+    import gc
+    from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait  # here, as above
+
+    gc.freeze()  # the workers' collections then leave the shared pages of the site index alone
+    _shared = (site, config, env, write)
+    try:
+        with ProcessPoolExecutor(forked, mp_context=_fork_context()) as pool:
+            running: set[Future[_T]] = set()
+            while chunks or running:
+                while chunks and len(running) < 2 * forked:
+                    running.add(pool.submit(_render_chunk, chunks.popleft()))
+                if chunks:  # render one here, from the other end
+                    yield _render_chunk(chunks.pop())
+                finished, running = wait(running, timeout=0 if chunks else None, return_when=FIRST_COMPLETED)
+                for future in finished:
+                    yield future.result()
+    finally:
+        _shared = None

@@ -68,6 +68,14 @@ def check_output_dir(out: Path, root: Path) -> None:
         )
 
 
+@dataclass(frozen=True, slots=True)
+class Written:
+    """What Staging.write() did: the sha256 of every file it was given, and those it wrote."""
+
+    hashes: dict[str, str]
+    changed: list[str]
+
+
 class Staging:
     """A new build of ``out``, written beside it as files arrive and swapped in by commit().
 
@@ -90,21 +98,27 @@ class Staging:
         shutil.rmtree(self.folder, ignore_errors=True)
         self.folder.mkdir(mode=0o755)
         self.hashes: dict[str, str] = {}  # every file added: path -> sha256
-        self.changed: list[str] = []  # those written to the staging folder
+        self.changed: set[str] = set()  # those written to the staging folder
 
     def add(self, files: Mapping[str, bytes]) -> None:
         """Stage ``files`` (path inside the site -> bytes); only changed ones are written."""
-        names = []
+        self.record(self.write(files))
+
+    def write(self, files: Mapping[str, bytes]) -> Written:
+        """Write those of ``files`` that changed to the staging folder, and say what was
+        written; record() it then. This changes nothing in the object, so a worker process
+        forked from this one can write the pages it renders (see workers.render_site_pages)."""
+        hashes, names = {}, []
         for name, data in files.items():
-            self.hashes[name] = digest(data)
-            if (
-                not self.updating
-                or self.previous.files.get(name) != self.hashes[name]
-                or not (self.out / name).is_file()
-            ):
+            hashes[name] = digest(data)
+            if not self.updating or self.previous.files.get(name) != hashes[name] or not (self.out / name).is_file():
                 names.append(name)
         _write_files(self.folder, files, names)
-        self.changed += names
+        return Written(hashes, names)
+
+    def record(self, written: Written) -> None:
+        self.hashes |= written.hashes
+        self.changed.update(written.changed)
 
     def commit(self, keys: Mapping[str, str] | None = None, kept: Mapping[str, str] | None = None) -> list[str]:
         """Put the staged build in place; return the paths that changed.

@@ -158,6 +158,22 @@ def test_worker_processes_build_the_same_bytes_as_one_process(make_site: Callabl
     assert len(list((tmp_path / "2").glob("extra*/index.html"))) == POOL_THRESHOLD + 6
 
 
+def test_worker_processes_rebuild_from_the_cache_the_same_bytes(make_site: Callable[..., Path], tmp_path: Path) -> None:
+    """A template change renders every page again from renderings read back from .cache/,
+    in worker processes that write into the output they update."""
+    root = make_site(many_articles(POOL_THRESHOLD + 6))
+    out = tmp_path / "site"
+    assert run_build("--project", root, "build", "--jobs", "2", "--out", out).returncode == 0
+    base = root / "templates" / "base.html"
+    base.write_text(base.read_text().replace("</body>", "<p>changed</p></body>"))
+    result = run_build("--project", root, "build", "--jobs", "2", "--out", out)
+    assert result.returncode == 0, result.stderr
+    cold = run_build("--project", root, "build", "--no-cache", "--jobs", "1", "--out", tmp_path / "cold")
+    assert cold.returncode == 0, cold.stderr
+    assert tree_digest(out) == tree_digest(tmp_path / "cold")
+    assert "<p>changed</p>" in (out / "extra000" / "index.html").read_text()
+
+
 def test_template_error_in_a_worker_process_names_file_and_line(make_site: Callable[..., Path], tmp_path: Path) -> None:
     broken = "{% extends 'base.html' %}\n{% block main %}\n{{ page.titel }}\n{% endblock %}\n"
     root = make_site({**many_articles(POOL_THRESHOLD + 6), "templates/article.html": broken})

@@ -28,8 +28,8 @@ from markdown.util import AtomicString, Registry
 from .glossary import Term, TermFinder
 from .punctuation import smarten
 
-# Python-Markdown's extensions we use, given as classes, not names: a name makes Markdown scan every installed package's entry
-# points for it (importlib.metadata), 30 ms of a build that renders one page.
+# Python-Markdown's extensions we use, given as classes, not names: for a name, Markdown scans
+# every installed package's entry points (importlib.metadata), 30 ms of a build that renders one page.
 EXTENSION_CLASSES: dict[str, type[Extension]] = {
     "tables": tables.TableExtension,
     "footnotes": footnotes.FootnoteExtension,

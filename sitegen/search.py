@@ -168,8 +168,9 @@ def update_index(
 ) -> tuple[dict[str, bytes], dict[str, Any]]:
     """The index files that differ from ``last``'s, and the state to pass as ``last`` next time.
 
-    ``entry_keys``: project path -> cache key of the page's source entry; ``terms``: a page's terms
-    by project path (asked for the changed pages only, unless the whole index is made); ``earlier``: the terms of entries the last index was made from that are no longer in
+    ``entry_keys``: project path -> cache key of the page's source entry; ``terms``: a page's
+    terms by project path (asked for the changed pages only, unless the whole index is made);
+    ``earlier``: the terms of entries the last index was made from that are no longer in
     use, by key (BuildCache.dropped); ``read``: a file of the last index by name. The state
     holds the page list, each page's entry key and each file's sha256. When the list of pages
     is the same and the earlier terms of each changed page are known, only the shards holding

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from sitekit import GOOD_BODY, article, run_build
+from sitekit import GOOD_BODY, REFERENCES, article, run_build
 from test_build import tree_digest
 
 from sitegen.cache import BuildCache
@@ -121,6 +121,18 @@ def test_a_build_missing_bodies_the_cache_promised_builds_again_without_it(
     cold_cache = tmp_path / "cold-project" / ".cache"
     names = sorted(path.name for path in (root / ".cache").glob("bodies-*.marshal"))
     assert names == sorted(path.name for path in cold_cache.glob("bodies-*.marshal"))  # written again in full
+
+
+def test_problems_in_the_bibliography_are_reported_again_by_a_build_that_reads_it_from_the_cache(
+    make_site: Callable[..., Path],
+) -> None:
+    """The bibliography and glossary, as read, are kept in the cache's state with their problems."""
+    root = make_site({"content/references.yaml": REFERENCES + "  - id: nameless2020\n    year: 2020\n"})
+    runs = [run_build("--project", root, "build", "--out", root / "_site") for _ in range(2)]
+    assert list((root / ".cache").glob("load_bibliography.marshal"))  # the second run read it from there
+    for result in runs:
+        assert result.returncode == 1
+        assert 'content/references.yaml:16: source "nameless2020" needs authors and title' in result.stderr
 
 
 def test_dev_server_rebuilds_reusing_the_last_load_equal_a_cold_build(

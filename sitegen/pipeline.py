@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import asdict, astuple, dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar, cast
+from typing import Any, Generic, TypeVar, cast
 
 from .assets import collect_assets
 from .bibliography import Source, load_bibliography
@@ -151,11 +151,9 @@ def load_site(
     what other pages do not show has changed (see unchanged_outside).
     """
     cache = cache if cache is not None else BuildCache()
-    bibliography = _unless_unchanged(
-        load_bibliography, config.bibliography, _shown(config, config.bibliography), cache, Source, _by_id
-    )
+    bibliography = _unless_unchanged(BIBLIOGRAPHY, config.bibliography, _shown(config, config.bibliography), cache)
     sources, problems = dict(bibliography[0]), list(bibliography[1])
-    glossary = _unless_unchanged(load_glossary, config.glossary, _shown(config, config.glossary), cache, Term, _terms)
+    glossary = _unless_unchanged(GLOSSARY, config.glossary, _shown(config, config.glossary), cache)
     terms, term_problems = glossary[0], list(glossary[1])
     problems += term_problems
     with timed("sources"):
@@ -315,60 +313,53 @@ def unchanged_outside(
 _last_read: dict[tuple[str, Path], tuple[bytes, Any]] = {}
 
 
-def _unless_unchanged(
-    load: Callable[[Path, str], tuple[_V, list[Problem]]],
-    path: Path,
-    shown: str,
-    cache: BuildCache,
-    kind: type,
-    collect: Callable[[list[Any]], _V],
-) -> tuple[_V, list[Problem]]:
-    """``load(path, shown)``: the bibliography's or the glossary's values (``kind`` each,
-    ``collect``-ed as ``load`` returns them) and problems; or its last result while the file's
-    bytes are the same, kept in memory (the dev server) and in the cache's state, which saves
-    a command the ~10 ms that reading references.yaml with its line numbers takes."""
+@dataclass(frozen=True)  # not slots: Python 3.11 cannot then make one through DataFile[...](...)
+class DataFile(Generic[_V]):
+    """How to read one of the project's data files, and to keep what was read in the cache."""
+
+    load: Callable[[Path, str], tuple[_V, list[Problem]]]  # (path, name shown in problems) -> values, problems
+    kind: type  # of each value
+    collect: Callable[[list[Any]], _V]  # the values as ``load`` returns them
+    each: Callable[[_V], Iterable[Any]]  # and back
+
+
+BIBLIOGRAPHY = DataFile[dict[str, Source]](
+    load_bibliography, Source, lambda sources: {s.id: s for s in sources}, lambda found: found.values()
+)
+GLOSSARY = DataFile[tuple[Term, ...]](load_glossary, Term, tuple, lambda found: found)
+
+
+def _unless_unchanged(data_file: DataFile[_V], path: Path, shown: str, cache: BuildCache) -> tuple[_V, list[Problem]]:
+    """``data_file.load(path, shown)``, or its last result while the file's bytes are the same,
+    kept in memory (the dev server) and in the cache's state, which saves a command the 10-17 ms
+    that reading references.yaml with its line numbers takes."""
     try:
         data = path.read_bytes()
     except OSError:
-        return load(path, shown)
-    key = (load.__name__, path)
+        return data_file.load(path, shown)
+    key = (data_file.load.__name__, path)
     last = _last_read.get(key)
     if last is None or last[0] != data:
-        last = _last_read[key] = (data, _load_cached(load, path, shown, cache, kind, collect, data))
+        last = _last_read[key] = (data, _load_cached(data_file, path, shown, cache, data))
     return cast(tuple[_V, list[Problem]], last[1])
 
 
 def _load_cached(
-    load: Callable[[Path, str], tuple[_V, list[Problem]]],
-    path: Path,
-    shown: str,
-    cache: BuildCache,
-    kind: type,
-    collect: Callable[[list[Any]], _V],
-    data: bytes,
+    data_file: DataFile[_V], path: Path, shown: str, cache: BuildCache, data: bytes
 ) -> tuple[_V, list[Problem]]:
+    name = data_file.load.__name__
     digest = hashlib.sha256(f"{engine_fingerprint()}\0{shown}\0".encode() + data).hexdigest()
-    state = cache.read_state(load.__name__)
+    state = cache.read_state(name)
     if state is not None and state.get("digest") == digest:
         try:
-            values = [kind(*fields) for fields in state["values"]]
-            return collect(values), [Problem(*fields) for fields in state["problems"]]
+            values = [data_file.kind(*fields) for fields in state["values"]]
+            return data_file.collect(values), [Problem(*fields) for fields in state["problems"]]
         except (KeyError, TypeError, ValueError) as exc:  # not what was written: read the file again
             log.info("cached %s ignored (%s)", shown, exc)
-    found, problems = load(path, shown)
-    made = found.values() if isinstance(found, dict) else found
-    assert isinstance(made, Iterable)
-    state = {"digest": digest, "values": [astuple(v) for v in made], "problems": [astuple(p) for p in problems]}
-    cache.write_state(load.__name__, state)
+    found, problems = data_file.load(path, shown)
+    values = [astuple(value) for value in data_file.each(found)]
+    cache.write_state(name, {"digest": digest, "values": values, "problems": [astuple(p) for p in problems]})
     return found, problems
-
-
-def _by_id(sources: list[Source]) -> dict[str, Source]:
-    return {source.id: source for source in sources}
-
-
-def _terms(terms: list[Term]) -> tuple[Term, ...]:
-    return tuple(terms)
 
 
 def _shown(config: Config, path: Path) -> str:

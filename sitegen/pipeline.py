@@ -499,7 +499,7 @@ def _search_index(
         changed, state = update_index(None, loaded.site, loaded.keys, terms, {}, read)
         keys = state["digests"]
         last = None
-    if changed or last is None:
+    if changed or state != last:  # a page edited without changing its words still has a new entry key
         gone = [name for name in (last or {}).get("digests", {}) if name not in keys]
         cache.write_files(SEARCH_STATE, changed, gone, whole=last is None)
         cache.write_state(SEARCH_STATE, state)

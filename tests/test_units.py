@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from markdown import treeprocessors
 from sitekit import article
 
 from sitegen import search, watch
@@ -150,16 +151,34 @@ A paragraph with attributes.
 [r]: https://example.org
 [^1]: The note.
 """
-SAMPLES = [MARKDOWN_FEATURES, "Only *em* here.", "A [link](https://x.org) only.", "Tab\tbreak\t\nhere", "a: b\n\n: c"]
+NESTED = """**Bold with a [link](https://x.org) and `code`** then *em [in](a.md) _under_ it* and [*em* in a
+link](b.md "title") and [`code` link](c.md) and a snake_case_word, 2 * 3 * 4, ***both*** and **_mixed_**.
+
+- **Lead.** A cite [@a; @b] in *em [@c]* and a [link with \\[escaped\\] text](d.md).
+- Entities &copy; in **bold &amp; more** and a < b > c with <em>html *inside*</em> and _a_b_ here.
+- A hard break at the end of *em*\x20\x20
+  then more and ![image *alt*](static/i.png) and [ref *em*][r] and [r].
+
+[r]: https://example.org
+"""
+SAMPLES = [
+    MARKDOWN_FEATURES,
+    NESTED,
+    "Only *em* here.",
+    "A [link](https://x.org) only.",
+    "Tab\tbreak\t\nhere",
+    "a: b\n\n: c",
+]
 REAL_BODIES = [p.read_text(encoding="utf-8").split("\n---\n", 1)[-1] for p in sorted(Path("content").rglob("*.md"))]
 
 
 @pytest.mark.parametrize("body", SAMPLES + REAL_BODIES)
-def test_leaving_out_processors_a_page_cannot_use_changes_nothing(body: str) -> None:
+def test_leaving_out_processors_a_page_cannot_use_and_patterns_a_text_cannot_match_changes_nothing(body: str) -> None:
     pruned = Renderer(())
     pruned.render(MARKDOWN_FEATURES, "content/a.md")  # a page that needs every processor first, then this one
     every = Renderer(())
     every._use_processors_for = lambda body: None  # type: ignore[method-assign]  # keep every processor
+    every.md.treeprocessors.register(treeprocessors.InlineProcessor(every.md), "inline", 20)  # tries every pattern
     assert pruned.render(body, "content/a.md") == every.render(body, "content/a.md")
 
 

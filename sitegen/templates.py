@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import traceback
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import jinja2
+from markupsafe import Markup
 
 from .errors import Problem, SiteError
 
@@ -46,7 +48,7 @@ def make_environment(templates_dir: Path, compiled: Path | None = None) -> jinja
             bytecode = jinja2.FileSystemBytecodeCache(str(compiled))
         except OSError:
             bytecode = None  # a cache that cannot be written only costs time
-    return jinja2.Environment(
+    env = jinja2.Environment(
         bytecode_cache=bytecode,
         loader=jinja2.FileSystemLoader(templates_dir),
         autoescape=True,
@@ -56,6 +58,23 @@ def make_environment(templates_dir: Path, compiled: Path | None = None) -> jinja
         keep_trailing_newline=True,
         auto_reload=False,  # environment() makes a new one when any template changes: no stat() per page
     )
+    env.globals["cite_source"] = _once_per_source(env)
+    return env
+
+
+def _once_per_source(env: jinja2.Environment) -> Callable[[Any], Markup]:
+    """``cite_source(source)``: source.html rendered for one bibliography source, with ``source``
+    as its only variable. A site cites the same few dozen sources on every page, so each is
+    rendered once per environment (a quarter of the template work, included anew on each page)."""
+    done: dict[str, tuple[Any, Markup]] = {}  # source id -> (source, its HTML)
+
+    def cite_source(source: Any) -> Markup:
+        known = done.get(source.id)
+        if known is None or (known[0] is not source and known[0] != source):  # the dev server: an edited source
+            known = done[source.id] = source, Markup(env.get_template("source.html").render(source=source))
+        return known[1]
+
+    return cite_source
 
 
 def render_template(env: jinja2.Environment, name: str, context: dict[str, Any]) -> str:

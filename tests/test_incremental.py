@@ -42,13 +42,14 @@ CHANGES: dict[str, Callable[[Path], None]] = {
 }
 
 
-def cold_build(root: Path, tmp_path: Path) -> Path:
+def cold_build(root: Path, tmp_path: Path, *options: str) -> Path:
+    """A build of a copy of ``root`` without its cache, by a new process (nothing kept in memory)."""
     copy = tmp_path / "cold-project"
     shutil.rmtree(copy, ignore_errors=True)
     shutil.copytree(root, copy, ignore=shutil.ignore_patterns(".cache", "_site*"))
     out = tmp_path / "cold-out"
     shutil.rmtree(out, ignore_errors=True)
-    result = run_build("--project", copy, "build", "--out", out)
+    result = run_build("--project", copy, "build", *options, "--out", out)
     assert result.returncode == 0, result.stderr
     return out
 
@@ -152,10 +153,7 @@ def test_dev_server_rebuilds_reusing_the_last_load_equal_a_cold_build(
         last = result.loaded
 
     def cold() -> dict[str, str]:
-        out = tmp_path / "cold"
-        shutil.rmtree(out, ignore_errors=True)
-        build_to(load_config(root, base_url="/"), Options(search=False), out, BuildCache())
-        return tree_digest(out)
+        return tree_digest(cold_build(root, tmp_path, "--base-url", "/", "--no-search"))
 
     out = tmp_path / "preview"
     rebuild(out)

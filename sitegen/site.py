@@ -14,7 +14,12 @@ from .glossary import Term
 from .markdown import LINK_PREFIX, TERM_PREFIX, Rendered
 from .urls import Urls
 
-PLACEHOLDER = re.compile(rf'(href|src)="((?:{LINK_PREFIX}|{TERM_PREFIX})[^"]*)"')
+# A placeholder as an attribute's value; the attribute's name is checked by Site.html. Starting
+# with a fixed string, the expression is looked for by a fast scan, ten times quicker on a page
+# than one starting with "(href|src)", which is tried at every character.
+assert LINK_PREFIX[:2] == TERM_PREFIX[:2] == "sg"
+PLACEHOLDER = re.compile(rf'="(sg(?:{LINK_PREFIX[2:]}|{TERM_PREFIX[2:]})[^"]*)"')
+LINK_ATTRIBUTES = ("href", "src")
 
 
 # A link written in one page's text to another page: (source, target) project paths. A plain
@@ -160,8 +165,12 @@ class Site:
     def html(self, page: Page) -> str:
         """The page's rendered Markdown with every placeholder made a real URL."""
 
-        def replace(match: re.Match[str]) -> str:
-            url = self.resolve(html.unescape(match.group(2)))
-            return f'{match.group(1)}="{html.escape(url or "#", quote=True)}"'
+        markup = self.rendered[page.project_path].html
 
-        return PLACEHOLDER.sub(replace, self.rendered[page.project_path].html)
+        def replace(match: re.Match[str]) -> str:
+            if not markup.endswith(LINK_ATTRIBUTES, 0, match.start()):
+                return match.group(0)
+            url = self.resolve(html.unescape(match.group(1)))
+            return f'="{html.escape(url or "#", quote=True)}"'
+
+        return PLACEHOLDER.sub(replace, markup)

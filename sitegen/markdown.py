@@ -269,6 +269,7 @@ DEFINITION_LINE = re.compile(r"^ {0,3}:[ \t]", re.M)
 TRIGGERS: dict[tuple[str, str], tuple[str, ...]] = {
     ("inline", "backtick"): ("`",),
     ("inline", "escape"): ("\\",),
+    ("tree", "unescape"): ("\\",),  # restores what the escape (and backtick) patterns stashed
     ("inline", "footnote"): ("[^",),
     ("inline", "citation"): ("[@",),
     ("inline", "reference"): ("]:",),  # needs a reference definition "[id]: url" on the page

@@ -455,13 +455,23 @@ class Renderer:
             html=markup,
             toc=tuple((t["level"], t["id"], t["name"]) for t in tokens),
             h2_ids=tuple(t["id"] for t in tokens if t["level"] == 2),
-            ids=frozenset(re.findall(r'\sid="([^"]+)"', markup)),
+            ids=frozenset(_ids(markup)),
             links=tuple(self.state.links),
             citations=tuple(self.state.citations),
             bad_citations=tuple(self.state.bad_citations),
             terms=tuple(self.state.terms),
             has_h1="<h1" in markup,
         )
+
+
+ID_ATTRIBUTE = re.compile(r'id="([^"]+)"')
+
+
+def _ids(markup: str) -> list[str]:
+    """The values of id attributes in ``markup``. The expression starts with a fixed string, so
+    it is looked for by a fast scan (one starting with \\s is tried at every character: 4x the time);
+    the space before the name is checked after."""
+    return [m.group(1) for m in ID_ATTRIBUTE.finditer(markup) if m.start() and markup[m.start() - 1].isspace()]
 
 
 def _wanted(kind: str, name: str, body: str) -> bool:

@@ -16,6 +16,7 @@ from sitekit import article
 from sitegen import search, watch
 from sitegen.assets import fingerprint, rewrite_css_urls
 from sitegen.cache import BuildCache, SourceEntry, decode_entry, encode_body, encode_head
+from sitegen.check import check_wording
 from sitegen.config import split_base_url
 from sitegen.content import decode_source, parse_page, split_front_matter
 from sitegen.errors import Problem
@@ -364,3 +365,30 @@ def test_snapshot_updated_from_the_files_the_watcher_named_equals_a_new_snapshot
     now = updated_snapshot(tmp_path, seen, {tmp_path / name for name in names})
     assert now == snapshot(tmp_path) != seen
     assert "content/articles/c.md" in now and "content/articles/b.md" not in now
+
+
+@pytest.mark.parametrize(
+    ("line", "reported"),
+    [
+        ("Massage BOOSTS your immune system.", "BOOSTS your immune system"),
+        ("It Flushes out the toxins.", "Flushes out the toxins"),
+        ("Detoxing weekly.", "Detoxing"),
+        ("Nothing cured it.", "cured"),
+        ("It is not CURING anything.", "CURING"),
+        ('Sites say it "boosts immunity"; the studies do not.', None),
+        ("Secure, accurate and current work occurs here.", None),
+    ],
+)
+def test_wording_check_reports_each_banned_phrase_whatever_its_case(line: str, reported: str | None) -> None:
+    page, problems = parse_page("articles/x.md", "article", article("x", 1, f"## Why\n\n{line}\n"))
+    assert page is not None, problems
+    found = [p.message for p in check_wording(page)]
+    if reported is None:
+        assert found == []
+    else:
+        assert len(found) == 1 and found[0].startswith(f'"{reported}": we never publish'), found
+
+
+def test_ids_of_a_rendering_are_the_id_attributes_only() -> None:
+    body = '## A heading\n\nText with <span id="raw">raw</span>, <span data-id="no">x</span> and <b\nid="nl">y</b>.\n'
+    assert Renderer(()).render(body, "content/a.md").ids == {"a-heading", "raw", "nl"}

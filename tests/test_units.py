@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from markdown import treeprocessors
+from markdown.blockparser import BlockParser
 from sitekit import article
 
 from sitegen import search, watch
@@ -162,9 +163,47 @@ link](b.md "title") and [`code` link](c.md) and a snake_case_word, 2 * 3 * 4, **
 
 [r]: https://example.org
 """
+BLOCKS = """Setext heading
+==============
+
+Another one
+-----------
+
+> A quote with *em*
+> and a second line
+>> nested
+
+* * *
+- - -
+___
+
+A paragraph # not a heading, a > not a quote, a : not a definition and a | not a table.
+
+1. One
+2. Two
+
+    > quoted in a list
+    ### heading in a list
+
+- item
+    - nested item
+
+Term
+: Definition
+
+a | b
+--|--
+1 | 2
+
+Text [ref]. *[HTML]: HyperText
+[ref]: https://example.org "Title"
+   [other]:
+   https://example.org/2
+"""
 SAMPLES = [
     MARKDOWN_FEATURES,
     NESTED,
+    BLOCKS,
     "Only *em* here.",
     "A [link](https://x.org) only.",
     "Tab\tbreak\t\nhere",
@@ -174,12 +213,13 @@ REAL_BODIES = [p.read_text(encoding="utf-8").split("\n---\n", 1)[-1] for p in so
 
 
 @pytest.mark.parametrize("body", SAMPLES + REAL_BODIES)
-def test_leaving_out_processors_a_page_cannot_use_and_patterns_a_text_cannot_match_changes_nothing(body: str) -> None:
+def test_leaving_out_processors_a_page_cannot_use_and_those_a_text_cannot_match_changes_nothing(body: str) -> None:
     pruned = Renderer(())
     pruned.render(MARKDOWN_FEATURES, "content/a.md")  # a page that needs every processor first, then this one
     every = Renderer(())
     every._use_processors_for = lambda body: None  # type: ignore[method-assign]  # keep every processor
     every.md.treeprocessors.register(treeprocessors.InlineProcessor(every.md), "inline", 20)  # tries every pattern
+    every.md.parser.__class__ = BlockParser  # and every block processor on every block
     assert pruned.render(body, "content/a.md") == every.render(body, "content/a.md")
 
 

@@ -107,8 +107,9 @@ def process_sources(
         from concurrent.futures import ProcessPoolExecutor  # here: ~15 ms of start-up a small rebuild never uses
 
         # Small chunks: at the end, one worker may still be busy with its last chunk while the
-        # others have nothing left (250 pages, the old size at 4,000, was 0.75 s of one idle core).
-        chunk = max(1, min(32, len(jobs) // (count * 8)))
+        # others have nothing left (250 pages, the old size at 4,000, was 0.75 s of one idle
+        # core), and large results cost more CPU to pass (measured: 250 > 32 > 8 pages).
+        chunk = max(1, min(8, len(jobs) // (count * 8)))
         with ProcessPoolExecutor(count, initializer=_start_source_worker, initargs=(terms, sources, config)) as pool:
             return list(pool.map(_run_source_job, jobs, chunksize=chunk))
     global _serial_worker

@@ -54,7 +54,7 @@ class TermFinder:
 
     def first_words(self, text: str) -> frozenset[str]:
         """The first words of spellings that occur in ``text`` as words: call once per page."""
-        return frozenset(self.starts.keys() & set(WORD.findall(text.lower())))
+        return frozenset(self.starts.keys() & WORD.findall(text.lower()))
 
     def find(
         self, text: str, used: set[str] | frozenset[str] = frozenset(), first_words: frozenset[str] | None = None
@@ -68,6 +68,8 @@ class TermFinder:
         if len(lowered) != len(text):  # a character whose lower case has another length: no reliable offsets
             return []
         words = self.first_words(text) if first_words is None else first_words
+        if not any(map(lowered.__contains__, words)):  # most text nodes: checked without a Python loop
+            return []
         candidates = {w for w in words if w in lowered and self.unused(w, used)}
         if not candidates:
             return []

@@ -187,8 +187,9 @@ class TextProcessor(Treeprocessor):
             element.text = self._prose(element.text)
             if terms:
                 element.text, nodes = self._mark(element.text)
-                element[0:0] = nodes
-                added += len(nodes)
+                if nodes:
+                    element[0:0] = nodes
+                    added += len(nodes)
         for index, child in enumerate(children):
             self._walk(child, terms)
             if block and self._is_block(child.tag):
@@ -197,9 +198,10 @@ class TextProcessor(Treeprocessor):
                 child.tail = self._prose(child.tail)
                 if terms:
                     child.tail, nodes = self._mark(child.tail)
-                    position = index + added + 1
-                    element[position:position] = nodes
-                    added += len(nodes)
+                    if nodes:
+                        position = index + added + 1
+                        element[position:position] = nodes
+                        added += len(nodes)
 
     def _prose(self, text: str) -> str:
         if not isinstance(text, AtomicString):  # code, and text a pattern asked to keep as it is
@@ -287,6 +289,9 @@ TRIGGERS: dict[tuple[str, str], tuple[str, ...]] = {
     ("block", "footnote"): ("[^",),
     ("tree", "footnote-duplicate"): ("[^",),
     ("post", "footnote"): ("[^",),
+    # Raw HTML is taken out by an HTML parser run over the whole page; it acts on tags and on
+    # entity and character references, so it is left out only when neither can be there.
+    ("pre", "html_block"): ("<", "&"),
     ("block", "abbr"): ("*[",),
     ("tree", "abbr"): ("*[",),
     ("block", "admonition"): ("!!!",),
@@ -473,6 +478,7 @@ class Renderer:
         self.md.treeprocessors.register(QuickInlineProcessor(self.md), "inline", 20)
         self.md.parser.__class__ = QuickBlockParser  # its processors hold it: changed in place, not replaced
         self.registries: dict[str, Registry[Any]] = {
+            "pre": self.md.preprocessors,
             "inline": self.md.inlinePatterns,
             "block": self.md.parser.blockprocessors,
             "tree": self.md.treeprocessors,

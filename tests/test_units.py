@@ -204,6 +204,8 @@ SAMPLES = [
     MARKDOWN_FEATURES,
     NESTED,
     BLOCKS,
+    "R&D, fish &amp; chips &copy; &#169; and &nbsp here.",
+    "No markup at all, not even an ampersand.",
     "Only *em* here.",
     "A [link](https://x.org) only.",
     "Tab\tbreak\t\nhere",

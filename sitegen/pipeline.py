@@ -450,22 +450,26 @@ def _build(
         paths = [page.output_path for page in site.pages if page.output_path not in skip]
         compiled = cache.folder / "templates" if cache and cache.folder and cache.writable else None
         env = environment(config.templates_dir, templates, compiled)
-        files = render_generated(site, config, env, skip)
         if cache is not None and len(paths) >= POOL_THRESHOLD:  # read before forking (see load_bodies)
             cache.load_bodies([loaded.keys[site.by_output[path].project_path] for path in paths])
+        files: dict[str, bytes] = {}
+
+        def meanwhile() -> None:  # this process's other work, done while forked workers render pages
+            files.update(render_generated(site, config, env, skip))
+            files.update(loaded.static)
+            files.update(publication_files(site, config))
+            if options.search:
+                with timed("search index"), gc_paused():
+                    keys.update(_search_index(loaded, cache, previous, files))
+
         streamed = 0
         if sink is not None:
-            for written in render_site_pages(site, config, env, paths, options.jobs, sink.write):
+            for written in render_site_pages(site, config, env, paths, options.jobs, sink.write, meanwhile):
                 sink.record(written)
                 streamed += len(written.hashes)
         else:
-            for batch in render_site_pages(site, config, env, paths, options.jobs, _as_they_are):
+            for batch in render_site_pages(site, config, env, paths, options.jobs, _as_they_are, meanwhile):
                 files |= batch
-    files.update(loaded.static)
-    files.update(publication_files(site, config))
-    if options.search:
-        with timed("search index"), gc_paused():
-            keys |= _search_index(loaded, cache, previous, files)
     return Result(site, files, tuple(loaded.problems), keys, count=streamed + len(files), loaded=loaded)
 
 

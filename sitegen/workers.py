@@ -147,10 +147,13 @@ def render_site_pages(
     paths: list[str],
     workers: int,
     write: Callable[[dict[str, bytes]], _T],
+    meanwhile: Callable[[], object] = lambda: None,
 ) -> Iterator[_T]:
     """Render the pages at ``paths`` (output paths) in batches of CHUNK pages, pass each batch
     (output path -> HTML) to ``write`` in the process that rendered it, and yield what
-    ``write`` returns, in no particular order.
+    ``write`` returns, in no particular order. ``meanwhile`` is this process's other work,
+    done once the forked workers have theirs (else first): a whole search index made while
+    they render is half a second less of one core idle at 4,000 pages.
 
     With J workers, this process renders too, alongside J - 1 forked ones: each forked worker
     ends up with a private copy of much of the site index it shares at first (touching an
@@ -164,6 +167,7 @@ def render_site_pages(
     chunks = deque(paths[i : i + CHUNK] for i in range(0, len(paths), CHUNK))
     forked = worker_count(workers) - 1
     if forked < 1 or len(paths) < POOL_THRESHOLD or not _can_fork():
+        meanwhile()
         for chunk in chunks:
             yield write(render_page_files(site, config, env, [site.by_output[path] for path in chunk]))
         return
@@ -175,9 +179,13 @@ def render_site_pages(
     try:
         with ProcessPoolExecutor(forked, mp_context=_fork_context()) as pool:
             running: set[Future[_T]] = set()
+            started = False
             while chunks or running:
                 while chunks and len(running) < 2 * forked:
                     running.add(pool.submit(_render_chunk, chunks.popleft()))
+                if not started:
+                    meanwhile()
+                    started = True
                 if chunks:  # render one here, from the other end
                     yield _render_chunk(chunks.pop())
                 finished, running = wait(running, timeout=0 if chunks else None, return_when=FIRST_COMPLETED)

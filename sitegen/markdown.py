@@ -14,6 +14,7 @@ import html
 import posixpath
 import re
 import xml.etree.ElementTree as etree
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -163,21 +164,14 @@ class TextProcessor(Treeprocessor):
         self.finder = TermFinder(terms)
         self.before = ""  # the last character of prose seen, for quotes that open or close
         self.first_words: frozenset[str] = frozenset()  # of glossary spellings on this page
-        self.block_tags: dict[Any, bool] = {}  # md.is_block_level() of each tag seen, which it works out each time
 
     def run(self, root: etree.Element) -> None:
         self.before = ""
         self.first_words = self.finder.first_words(self.state.body)
         self._walk(root, terms=bool(self.first_words))
 
-    def _is_block(self, tag: Any) -> bool:
-        block = self.block_tags.get(tag)
-        if block is None:
-            block = self.block_tags[tag] = self.md.is_block_level(tag)
-        return block
-
     def _walk(self, element: etree.Element, terms: bool) -> None:
-        block = self._is_block(element.tag)
+        block = self.md.is_block_level(element.tag)
         if block:
             self.before = ""
         terms = terms and element.tag not in NO_TERMS_IN and "admonition-title" not in (element.get("class") or "")
@@ -192,7 +186,7 @@ class TextProcessor(Treeprocessor):
                     added += len(nodes)
         for index, child in enumerate(children):
             self._walk(child, terms)
-            if block and self._is_block(child.tag):
+            if block and self.md.is_block_level(child.tag):
                 self.before = ""
             if child.tail:
                 child.tail = self._prose(child.tail)
@@ -477,6 +471,7 @@ class Renderer:
         )
         self.md.treeprocessors.register(QuickInlineProcessor(self.md), "inline", 20)
         self.md.parser.__class__ = QuickBlockParser  # its processors hold it: changed in place, not replaced
+        self.md.is_block_level = _remembered(self.md.is_block_level)  # type: ignore[method-assign, assignment]
         self.registries: dict[str, Registry[Any]] = {
             "pre": self.md.preprocessors,
             "inline": self.md.inlinePatterns,
@@ -531,6 +526,20 @@ def _ids(markup: str) -> list[str]:
     it is looked for by a fast scan (one starting with \\s is tried at every character: 4x the time);
     the space before the name is checked after."""
     return [m.group(1) for m in ID_ATTRIBUTE.finditer(markup) if m.start() and markup[m.start() - 1].isspace()]
+
+
+def _remembered(is_block_level: Callable[[Any], bool]) -> Callable[[Any], bool]:
+    """``Markdown.is_block_level``, which lowers the tag and looks for it in a list of 50 names
+    each time (for every element, by several processors), with each tag's answer kept."""
+    known: dict[Any, bool] = {}
+
+    def remembered(tag: Any) -> bool:
+        block = known.get(tag)
+        if block is None:
+            block = known[tag] = is_block_level(tag)
+        return block
+
+    return remembered
 
 
 def _wanted(kind: str, name: str, body: str) -> bool:

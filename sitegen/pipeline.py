@@ -458,9 +458,6 @@ def _build(
             files.update(render_generated(site, config, env, skip))
             files.update(loaded.static)
             files.update(publication_files(site, config))
-            if options.search:
-                with timed("search index"), gc_paused():
-                    keys.update(_search_index(loaded, cache, previous, files))
 
         streamed = 0
         if sink is not None:
@@ -470,6 +467,9 @@ def _build(
         else:
             for batch in render_site_pages(site, config, env, paths, options.jobs, _as_they_are, meanwhile):
                 files |= batch
+    if options.search:  # after the workers have gone: made beside them, its memory added to theirs
+        with timed("search index"), gc_paused():  # (20,000 pages: 1,073 MB PSS at the peak, not 964)
+            keys |= _search_index(loaded, cache, previous, files)
     return Result(site, files, tuple(loaded.problems), keys, count=streamed + len(files), loaded=loaded)
 
 

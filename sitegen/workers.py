@@ -152,8 +152,7 @@ def render_site_pages(
     """Render the pages at ``paths`` (output paths) in batches of CHUNK pages, pass each batch
     (output path -> HTML) to ``write`` in the process that rendered it, and yield what
     ``write`` returns, in no particular order. ``meanwhile`` is this process's other work,
-    done once the forked workers have theirs (else first): a whole search index made while
-    they render is half a second less of one core idle at 4,000 pages.
+    done once the forked workers have theirs (else first), so that no core waits for it.
 
     With J workers, this process renders too, alongside J - 1 forked ones: each forked worker
     ends up with a private copy of much of the site index it shares at first (touching an

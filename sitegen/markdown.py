@@ -315,8 +315,6 @@ NEEDS_BY_EXPRESSION: dict[str, tuple[str, ...]] = {
     inlinepatterns.LINE_BREAK_RE: ("  \n",),
     r"\[\^([^\]]*)\]": ("[^",),  # the footnotes extension's reference
     CITATION: ("[@",),
-    r"\*": ("*",),  # emphasis before Python-Markdown 3.11 (then "\\*|_", below)
-    r"_": ("_",),
 }
 
 
@@ -345,7 +343,7 @@ class QuickBlockParser(BlockParser):
     known: dict[int, tuple[Any, re.Pattern[str] | None]]  # by id(processor), as QuickInlineProcessor
 
     def parseBlocks(self, parent: etree.Element, blocks: list[str]) -> None:
-        known = self.__dict__.setdefault("known", {})
+        known = self.__dict__.setdefault("known", {})  # made here: the parser became one in place, without __init__
         processors = []
         for processor in self.blockprocessors:
             entry = known.get(id(processor))

@@ -68,8 +68,6 @@ class TermFinder:
         if len(lowered) != len(text):  # a character whose lower case has another length: no reliable offsets
             return []
         words = self.first_words(text) if first_words is None else first_words
-        if not any(map(lowered.__contains__, words)):  # most text nodes: checked without a Python loop
-            return []
         candidates = {w for w in words if w in lowered and self.unused(w, used)}
         if not candidates:
             return []

@@ -68,18 +68,33 @@ class TermFinder:
         if len(lowered) != len(text):  # a character whose lower case has another length: no reliable offsets
             return []
         words = self.first_words(text) if first_words is None else first_words
-        candidates = {w for w in words if w in lowered and self.unused(w, used)}
-        if not candidates:
+        starts: list[tuple[int, str]] = []  # where a candidate first word stands as a whole word
+        size = len(lowered)
+        for word in words:
+            position = lowered.find(word)
+            if position < 0 or not self.unused(word, used):
+                continue
+            length = len(word)
+            while position >= 0:
+                after = position + length
+                if (position == 0 or not _word_char(lowered[position - 1])) and (
+                    after == size or not _word_char(lowered[after])
+                ):
+                    starts.append((position, word))
+                # no whole word starts inside this match: each of its characters is a word character
+                position = lowered.find(word, after)
+        if not starts:
             return []
+        starts.sort()
         found: list[tuple[int, int, Term]] = []
         end = 0
-        for word in WORD.finditer(lowered):
-            if word.start() < end or word.group(0) not in candidates:
+        for start, word in starts:
+            if start < end:
                 continue
-            for form, term in self.starts[word.group(0)]:
-                stop = word.start() + len(form)
-                if lowered.startswith(form, word.start()) and (stop == len(text) or not _word_char(text[stop])):
-                    found.append((word.start(), stop, term))
+            for form, term in self.starts[word]:
+                stop = start + len(form)
+                if lowered.startswith(form, start) and (stop == size or not _word_char(text[stop])):
+                    found.append((start, stop, term))
                     end = stop
                     break
         return found

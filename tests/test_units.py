@@ -104,6 +104,9 @@ def test_glossary_terms_match_whole_words_only_longest_first() -> None:
     ]
     assert found == [("Nk Cells", "term-nk-cell"), ("stress", "term-stress")]
     assert [t.anchor for *_, t in finder.find("cells and stress", {"term-stress"})] == ["term-cell"]
+    # a spelling found first inside a longer word is still found where it stands alone after it
+    found = [(a, b, t.anchor) for a, b, t in finder.find("distressed cellcells stress, cells")]
+    assert found == [(21, 27, "term-stress"), (29, 34, "term-cell")]
 
 
 @pytest.mark.parametrize(

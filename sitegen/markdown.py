@@ -47,6 +47,8 @@ LINK_PREFIX = "sglink:"
 TERM_PREFIX = "sgterm:"
 CITATION = r"\[(@[^\[\]\n]+)\]"
 CITE_KEY = re.compile(r"^@([A-Za-z0-9][A-Za-z0-9_.:-]*)$")
+# what the serializer escapes and the placeholders post-processors replace (see HeadingIds.name)
+PLAIN_NAME_STOP = re.compile("[&<>\x02\x03]")
 NO_TERMS_IN = {"a", "code", "pre", "h1", "h2", "h3", "h4", "h5", "h6", "sup", "abbr", "dfn", "kbd", "script", "style"}
 
 
@@ -425,14 +427,18 @@ class HeadingIds(TocTreeprocessor):
     list): the same ids, by the same code, for a tenth of a millisecond less per page."""
 
     def run(self, doc: etree.Element) -> None:
-        used_ids = {element.attrib["id"] for element in doc.iter() if "id" in element.attrib}
+        used_ids: set[str] = set()
+        headings = []
+        for element in doc.iter():
+            if "id" in element.attrib:
+                used_ids.add(element.attrib["id"])
+            if isinstance(element.tag, str) and self.header_rgx.match(element.tag):
+                headings.append(element)
         counters: dict[str, int] = {}
         tokens = []
-        for element in doc.iter():
-            if not (isinstance(element.tag, str) and self.header_rgx.match(element.tag)):
-                continue
+        for element in headings:
             self.set_level(element)
-            name = toc.strip_tags(toc.render_inner_html(toc.remove_fnrefs(element), self.md))
+            name = self.name(element)
             if "id" not in element.attrib:
                 element.attrib["id"] = toc.unique(self.slugify(html.unescape(name), self.sep), used_ids, counters)
             if "data-toc-label" in element.attrib:
@@ -447,6 +453,15 @@ class HeadingIds(TocTreeprocessor):
             if self.use_permalinks not in (False, None):
                 self.add_permalink(element, element.attrib["id"])
         self.md.toc_tokens = tokens  # type: ignore[attr-defined]
+
+    def name(self, heading: etree.Element) -> str:
+        """The heading's text as the toc extension gives it: its inner HTML, serialized and
+        post-processed, without tags or runs of white space. For a heading of plain text (no
+        child, nothing to escape, no placeholder) that is its words joined by single spaces."""
+        text = heading.text or ""
+        if len(heading) == 0 and not PLAIN_NAME_STOP.search(text):
+            return " ".join(text.split())
+        return toc.strip_tags(toc.render_inner_html(toc.remove_fnrefs(heading), self.md))
 
 
 class HeadingIdsExtension(toc.TocExtension):

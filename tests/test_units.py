@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from markdown import treeprocessors
 from markdown.blockparser import BlockParser
+from markdown.extensions import toc
 from sitekit import article
 
 from sitegen import search, watch
@@ -203,10 +204,38 @@ Text [ref]. *[HTML]: HyperText
    [other]:
    https://example.org/2
 """
+HEADINGS = """# A title
+
+## Plain   spaced    heading
+
+## Fish & chips
+
+## One > two
+
+## R&D &amp; *em* and `code`
+
+## A \\*escaped\\* one with a \\\\ backslash
+
+### With a note[^n] and <span>html</span> and &copy;
+
+### Quotes "like" this -- and 'that' ...
+
+## Same heading
+
+## Same heading
+
+## Same heading {: #custom }
+
+Setext with < and > and a [link](a.md)
+---
+
+[^n]: The note.
+"""
 SAMPLES = [
     MARKDOWN_FEATURES,
     NESTED,
     BLOCKS,
+    HEADINGS,
     "R&D, fish &amp; chips &copy; &#169; and &nbsp here.",
     "No markup at all, not even an ampersand.",
     "Only *em* here.",
@@ -225,6 +254,8 @@ def test_leaving_out_processors_a_page_cannot_use_and_those_a_text_cannot_match_
     every._use_processors_for = lambda body: None  # type: ignore[method-assign]  # keep every processor
     every.md.treeprocessors.register(treeprocessors.InlineProcessor(every.md), "inline", 20)  # tries every pattern
     every.md.parser.__class__ = BlockParser  # and every block processor on every block
+    heading_ids = every.md.treeprocessors["toc"]  # and each heading's name made by the toc extension's code
+    heading_ids.name = lambda h: toc.strip_tags(toc.render_inner_html(toc.remove_fnrefs(h), every.md))  # type: ignore[attr-defined]
     assert pruned.render(body, "content/a.md") == every.render(body, "content/a.md")
 
 

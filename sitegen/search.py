@@ -134,7 +134,11 @@ def page_terms(page: Page, rendered: Rendered) -> Terms:
     counts = Counter(WORD.findall(text.lower().replace("_", " ")))
     for stopword in STOPWORDS & counts.keys():
         del counts[stopword]
-    weights = {word: min(count, TEXT_CAP) for word, count in counts.items()}
+    weights = dict(counts)
+    for word, count in counts.most_common():  # the most used first: stop at the first under the cap
+        if count <= TEXT_CAP:
+            break
+        weights[word] = TEXT_CAP
     for source, weight in [
         (page.title, TITLE),
         (page.summary, SUMMARY),
@@ -143,7 +147,7 @@ def page_terms(page: Page, rendered: Rendered) -> Terms:
         for word in set(words(html.unescape(TAG.sub(" ", source)))):
             weights[word] = weights.get(word, 0) + weight
     ordered = sorted(weights)
-    return " ".join(ordered), bytes(min(weights[word], 255) for word in ordered)
+    return " ".join(ordered), bytes(map(weights.__getitem__, ordered))  # each <= 10 + 20 + 5 + 5
 
 
 def term_weights(terms: Terms) -> dict[str, int]:

@@ -305,7 +305,12 @@ def test_fingerprint_and_css_rewrite() -> None:
 
 
 def test_search_terms_weigh_title_summary_and_headings_and_skip_stopwords_and_citations() -> None:
-    body = "## Cortisol levels\n\nThe cortisol and the CORTISOL [@a]. Sleep.\n"
+    body = (
+        "## Cortisol levels\n\nThe cortisol and the CORTISOL [@a]. Sleep.\n\n"
+        + "lymph " * 14
+        + "node " * 9
+        + "drain " * 11
+    )
     rendered = Renderer(()).render(body, "content/articles/x.md")
     source = article("x", 1, body, title='"Stress hormones"', summary='"What cortisol does."')
     page, problems = parse_page("articles/x.md", "article", source)
@@ -313,6 +318,7 @@ def test_search_terms_weigh_title_summary_and_headings_and_skip_stopwords_and_ci
     terms = term_weights(page_terms(page, rendered))
     assert terms["cortisol"] == 3 + 5 + 5  # three uses (one in the heading), the summary, a heading
     assert terms["hormones"] == 20 and terms["sleep"] == 1
+    assert (terms["lymph"], terms["drain"], terms["node"]) == (10, 10, 9)  # uses in the text count up to 10
     assert "the" not in terms and "1" not in terms and "ref" not in terms
 
 

@@ -31,6 +31,8 @@ class Term:
 
 
 WORD = re.compile(r"[\w-]+")
+# every ASCII character WORD does not match -> a space: split() then gives WORD's matches
+ASCII_WORD_BREAKS = str.maketrans({chr(i): " " for i in range(128) if not re.fullmatch(WORD, chr(i))})
 
 
 class TermFinder:
@@ -54,7 +56,10 @@ class TermFinder:
 
     def first_words(self, text: str) -> frozenset[str]:
         """The first words of spellings that occur in ``text`` as words: call once per page."""
-        return frozenset(self.starts.keys() & WORD.findall(text.lower()))
+        lowered = text.lower()
+        if lowered.isascii():  # the same words as WORD finds, in half the time
+            return frozenset(self.starts.keys() & set(lowered.translate(ASCII_WORD_BREAKS).split()))
+        return frozenset(self.starts.keys() & WORD.findall(lowered))
 
     def find(
         self, text: str, used: set[str] | frozenset[str] = frozenset(), first_words: frozenset[str] | None = None

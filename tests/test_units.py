@@ -111,6 +111,29 @@ def test_glossary_terms_match_whole_words_only_longest_first() -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("NK cells, t-cell. STRESS", {"nk", "t-cell", "stress"}),
+        ("nkcells t-cells stress_ stressed x-nk", set()),
+        ("".join(map(chr, range(128))) + "nk" + "".join(map(chr, range(128))), {"nk"}),  # every ASCII character
+        ("Ünk nk é-stress", {"nk"}),  # not ASCII: found another way, the same words
+    ],
+)
+def test_first_words_are_those_standing_as_whole_words(text: str, expected: set[str]) -> None:
+    finder = TermFinder(
+        (Term("NK cell", "term-nk", (), "d"), Term("T-cell", "term-t", (), "d"), Term("stress", "term-s", (), "d"))
+    )
+    assert finder.first_words(text) == expected
+
+
+def test_first_words_break_at_each_ascii_character_that_is_not_a_word_character() -> None:
+    finder = TermFinder((Term("NK cell", "term-nk", (), "d"),))
+    for char in map(chr, range(128)):
+        part_of_a_word = char.isalnum() or char in "_-"
+        assert finder.first_words(f"{char}nk{char}") == (set() if part_of_a_word else {"nk"}), repr(char)
+
+
+@pytest.mark.parametrize(
     ("text", "before", "expected"),
     [
         ('"Quoted," she said.', "", "\u201cQuoted,\u201d she said."),

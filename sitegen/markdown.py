@@ -411,6 +411,22 @@ class QuickInlineProcessor(treeprocessors.InlineProcessor):
                 index += 1
         return data
 
+    def _InlineProcessor__processPlaceholders(
+        self, data: str | None, parent: etree.Element, is_text: bool = True
+    ) -> list[tuple[etree.Element, list[str]]]:
+        """As the base class's __processPlaceholders, without its set-up for a text holding no
+        placeholder (most texts: nine in ten at 4,000 pages), which it adds to ``parent``."""
+        if not data:
+            return []
+        if self._InlineProcessor__placeholder_prefix in data:  # type: ignore[attr-defined]
+            return super()._InlineProcessor__processPlaceholders(data, parent, is_text)  # type: ignore[misc,no-any-return]
+        text = AtomicString(data) if isinstance(data, AtomicString) else data  # as data[0:] would be
+        if is_text:
+            parent.text = parent.text + text if parent.text else text
+        else:
+            parent.tail = parent.tail + text if parent.tail else text
+        return []
+
 
 def _needs(pattern: Any) -> tuple[str, ...] | None:
     """Strings one of which any text ``pattern`` matches contains; None if not known."""

@@ -32,6 +32,9 @@ DATA_DIR = "search/data/"
 PAGES_FILE = DATA_DIR + "pages.json"
 WORD = re.compile(r"\w\w+")  # on text whose underscores became spaces: letters and digits, 2 or more
 TAG = re.compile(r"<[^>]*>")
+ASCII_BREAKS = str.maketrans({chr(i): " " for i in range(128) if not re.fullmatch(r"\w", chr(i))})
+SINGLE_CHARACTERS = frozenset(chr(i) for i in range(128) if re.fullmatch(r"\w", chr(i)))
+TYPOGRAPHIC_MARKS = ("\u2018", "\u2019", "\u201c", "\u201d", "\u2013", "\u2014", "\u2026", "\u00a0")
 CITATION_MARK = re.compile(r'<sup class="cite">.*?</sup>', re.S)
 STOPWORDS = frozenset(
     [
@@ -118,6 +121,7 @@ STOPWORDS = frozenset(
     ]
 )
 TITLE, SUMMARY, HEADING, TEXT_CAP = 20, 5, 5, 10
+NOT_COUNTED = STOPWORDS | SINGLE_CHARACTERS
 
 # A page's indexed words, space-separated and sorted, and each word's weight as one byte:
 # compact, because every page's terms stay in memory and in the build cache.
@@ -128,12 +132,23 @@ def words(text: str) -> list[str]:
     return [w for w in WORD.findall(text.lower().replace("_", " ")) if w not in STOPWORDS]
 
 
+def _all_words(text: str) -> list[str]:
+    """WORD's matches in ``text`` (lower case, no underscore), and maybe words of one letter
+    or digit too. Typographic punctuation (punctuation.py) made a space, most pages' text is
+    ASCII: split at ASCII_BREAKS then, in a third of WORD's time."""
+    plain = text
+    for mark in TYPOGRAPHIC_MARKS:
+        if mark in plain:
+            plain = plain.replace(mark, " ")
+    return plain.translate(ASCII_BREAKS).split() if plain.isascii() else WORD.findall(text)
+
+
 def page_terms(page: Page, rendered: Rendered) -> Terms:
     """Each indexed word of a page and its weight (cached with the page's rendering)."""
     text = html.unescape(TAG.sub(" ", CITATION_MARK.sub(" ", rendered.html)))
-    counts = Counter(WORD.findall(text.lower().replace("_", " ")))
-    for stopword in STOPWORDS & counts.keys():
-        del counts[stopword]
+    counts = Counter(_all_words(text.lower().replace("_", " ")))
+    for unindexed in NOT_COUNTED & counts.keys():
+        del counts[unindexed]
     weights = dict(counts)
     for word, count in counts.most_common():  # the most used first: stop at the first under the cap
         if count <= TEXT_CAP:

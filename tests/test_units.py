@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
+import html
 import marshal
 import os
+import re
 import time
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -343,6 +347,26 @@ def test_search_terms_weigh_title_summary_and_headings_and_skip_stopwords_and_ci
     assert terms["hormones"] == 20 and terms["sleep"] == 1
     assert (terms["lymph"], terms["drain"], terms["node"]) == (10, 10, 9)  # uses in the text count up to 10
     assert "the" not in terms and "1" not in terms and "ref" not in terms
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "".join(f"ab{chr(i)}c{chr(i)}de" for i in range(128)),  # every ASCII character between words
+        "Don’t “quote” ‘me’ – or — x… y z 2nd",  # punctuation.py's marks
+        "Café naïve résumés x y",  # not ASCII
+    ],
+)
+def test_words_counted_for_search_are_runs_of_two_or_more_word_characters(text: str) -> None:
+    page, problems = parse_page("articles/x.md", "article", article("x", 1, "Body."))
+    assert page is not None, problems
+    page = dataclasses.replace(page, title="", summary="")  # the text's words only
+    rendered = Renderer(()).render("Body.", "content/articles/x.md")
+    rendered = dataclasses.replace(rendered, html=f"<p>{html.escape(text, quote=False)}</p>", toc=())
+    expected = Counter(re.findall(r"\w\w+", text.lower().replace("_", " ")))
+    for word in search.STOPWORDS & expected.keys():
+        del expected[word]
+    assert term_weights(page_terms(page, rendered)) == {word: min(count, 10) for word, count in expected.items()}
 
 
 @pytest.mark.parametrize("kind", ["article", "page"])  # a page has no reviewed date

@@ -512,7 +512,9 @@ class Renderer:
         }
         self.optional: list[tuple[str, str, float, Any]] = []  # registry, name, priority, processor
         for kind, registry in self.registries.items():
-            priorities = registry._priority  # type: ignore[attr-defined]  # (name, priority): no public accessor
+            # (name, priority): no public accessor. A copy: registry[name] sorts the list in place,
+            # which under a loop over the list itself skipped some processors (and visited others twice)
+            priorities = list(registry._priority)  # type: ignore[attr-defined]
             self.optional += [
                 (kind, i.name, i.priority, registry[i.name]) for i in priorities if (kind, i.name) in TRIGGERS
             ]

@@ -29,7 +29,7 @@ from sitegen.config import split_base_url
 from sitegen.content import decode_source, parse_page, split_front_matter
 from sitegen.errors import Problem
 from sitegen.glossary import Term, TermFinder
-from sitegen.markdown import Link, Renderer, classify_link
+from sitegen.markdown import TRIGGERS, Link, Renderer, classify_link
 from sitegen.punctuation import smarten
 from sitegen.search import StaleCopyError, Terms, page_terms, shard_name, term_weights
 from sitegen.serializer import to_html_string
@@ -314,6 +314,14 @@ def _tree(kind: str) -> etree.Element:
 @pytest.mark.parametrize("kind", ["plain", "comment", "qualified", "no tag", "no value"])
 def test_serializer_writes_what_python_markdowns_does(kind: str) -> None:
     assert to_html_string(_tree(kind)) == serializers.to_html_string(_tree(kind))
+
+
+def test_a_page_without_their_triggers_is_rendered_without_any_optional_processor() -> None:
+    renderer = Renderer(())
+    renderer.render(MARKDOWN_FEATURES, "content/a.md")  # every optional processor registered
+    renderer.render("Plain text: no markup, nothing to trigger one.\n", "content/b.md")
+    registered = {(kind, item.name) for kind, registry in renderer.registries.items() for item in registry._priority}
+    assert registered & TRIGGERS.keys() == set()
 
 
 def test_features_render_with_pruning() -> None:

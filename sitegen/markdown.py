@@ -30,7 +30,6 @@ from markdown.util import AtomicString, Registry
 
 from .glossary import Term, TermFinder
 from .punctuation import smarten
-from .serializer import to_html_string
 
 # Python-Markdown's extensions we use, given as classes, not names: for a name, Markdown scans
 # every installed package's entry points (importlib.metadata), 30 ms of a build that renders one page.
@@ -500,7 +499,6 @@ class Renderer:
             output_format="html",
         )
         self.md.treeprocessors.register(QuickInlineProcessor(self.md), "inline", 20)
-        self.md.serializer = to_html_string  # type: ignore[method-assign]  # Python-Markdown's output, faster
         self.md.parser.__class__ = QuickBlockParser  # its processors hold it: changed in place, not replaced
         self.md.is_block_level = _remembered(self.md.is_block_level)  # type: ignore[method-assign, assignment]
         self.registries: dict[str, Registry[Any]] = {

@@ -8,17 +8,15 @@ import marshal
 import os
 import re
 import time
-import xml.etree.ElementTree as etree
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
-from markdown import serializers, treeprocessors
+from markdown import treeprocessors
 from markdown.blockparser import BlockParser
 from markdown.extensions import toc
-from markdown.util import AtomicString
 from sitekit import article
 
 from sitegen import search, watch
@@ -32,7 +30,6 @@ from sitegen.glossary import Term, TermFinder
 from sitegen.markdown import TRIGGERS, Link, Renderer, classify_link
 from sitegen.punctuation import smarten
 from sitegen.search import StaleCopyError, Terms, page_terms, shard_name, term_weights
-from sitegen.serializer import to_html_string
 from sitegen.serve import snapshot, updated_snapshot
 from sitegen.site import Site
 from sitegen.urls import Urls
@@ -284,36 +281,9 @@ def test_leaving_out_processors_a_page_cannot_use_and_those_a_text_cannot_match_
     every._use_processors_for = lambda body: None  # type: ignore[method-assign]  # keep every processor
     every.md.treeprocessors.register(treeprocessors.InlineProcessor(every.md), "inline", 20)  # tries every pattern
     every.md.parser.__class__ = BlockParser  # and every block processor on every block
-    every.md.serializer = serializers.to_html_string  # type: ignore[method-assign]  # and its serializer
     heading_ids = every.md.treeprocessors["toc"]  # and each heading's name made by the toc extension's code
     heading_ids.name = lambda h: toc.strip_tags(toc.render_inner_html(toc.remove_fnrefs(h), every.md))  # type: ignore[attr-defined]
     assert pruned.render(body, "content/a.md") == every.render(body, "content/a.md")
-
-
-def _tree(kind: str) -> etree.Element:
-    root = etree.Element("div")
-    root.text = "R&D & <b> &amp; \u2019"
-    para = etree.SubElement(root, "P", {"id": "x", "class": 'a"b&c<d>', "hidden": "hidden", "open": "no"})
-    para.text, para.tail = "text & more", "\n"
-    etree.SubElement(para, "br").tail = "after <br>"
-    etree.SubElement(para, "img", {"src": "a.png", "alt": "", "download": "download"})
-    etree.SubElement(root, "script").text = "if (a < b && c) {}"
-    etree.SubElement(root, "hr").tail = AtomicString("atomic & tail")
-    if kind == "comment":
-        root.append(etree.Comment(" a <comment> "))
-    elif kind == "qualified":
-        etree.SubElement(root, etree.QName("http://example.org", "x")).text = "q"
-    elif kind == "no tag":
-        etree.SubElement(root, None).text = "untagged"  # type: ignore[arg-type]
-    elif kind == "no value":
-        etree.SubElement(root, "input", {"disabled": None})  # type: ignore[dict-item]
-    root.tail = "root tail"
-    return root
-
-
-@pytest.mark.parametrize("kind", ["plain", "comment", "qualified", "no tag", "no value"])
-def test_serializer_writes_what_python_markdowns_does(kind: str) -> None:
-    assert to_html_string(_tree(kind)) == serializers.to_html_string(_tree(kind))
 
 
 def test_a_page_without_their_triggers_is_rendered_without_any_optional_processor() -> None:

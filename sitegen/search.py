@@ -135,8 +135,8 @@ def words(text: str) -> list[str]:
 
 def _all_words(text: str) -> list[str]:
     """WORD's matches in ``text`` (lower case, no underscore), and maybe words of one letter
-    or digit too. Typographic punctuation (punctuation.py) made a space, most pages' text is
-    ASCII: split at ASCII_BREAKS then, in a third of WORD's time."""
+    or digit too. Once the typographic marks punctuation.py makes are spaces, most pages' text
+    is ASCII, and splitting it at ASCII_BREAKS gives those words in a third of WORD's time."""
     plain = text
     for mark in TYPOGRAPHIC_MARKS:
         if mark in plain:

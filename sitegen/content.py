@@ -46,7 +46,7 @@ PAGE_FIELDS: tuple[Field, ...] = (
 )
 
 
-class _kept(Generic[_T]):  # noqa: N801  # used as a decorator, like functools.cached_property
+class _computed_once(Generic[_T]):  # noqa: N801  # a decorator, named like functools.cached_property
     """functools.cached_property without the lock Python 3.11 takes on each first use, twice
     for every page of every build (1.5% of a one-article build's instructions at 4,000 pages)."""
 
@@ -83,12 +83,12 @@ class Page:
     body_line: int  # line of the file on which the body starts
     key_lines: dict[str, int]  # line of each front-matter key, for problems about it
 
-    @_kept
+    @_computed_once
     def output_path(self) -> str:
         """Where the page is written, relative to the output folder."""
         return f"{self.slug}/index.html" if self.slug else "index.html"
 
-    @_kept
+    @_computed_once
     def project_path(self) -> str:
         return f"content/{self.source}"
 

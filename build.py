@@ -6,6 +6,14 @@ Exit codes: 0 ok, 1 content problems, 2 usage or configuration problems.
 
 from __future__ import annotations
 
+import gc
+
+# The imports below leave 37,000 objects the cyclic collector watches, and ~500 cycles to free:
+# the 47 collections they set off cost 1.2% of a one-article rebuild's instructions at 4,000
+# pages. What they made is then moved out of the collector's sight, as gc_paused (pipeline.py)
+# does with a build's pages.
+gc.disable()
+
 import argparse
 import datetime as dt
 import logging
@@ -19,6 +27,9 @@ from sitegen.errors import Problem, SiteError
 from sitegen.pipeline import Options, build, build_to
 from sitegen.publish import missing_origin_notice
 from sitegen.scaffold import new_article
+
+gc.freeze()
+gc.enable()
 
 COMMANDS = ("build", "check", "new", "serve")
 

@@ -150,11 +150,15 @@ def decode_entry(head: tuple[Any, ...], load: Callable[[], tuple[bytes, Terms]])
     (see SourceEntry). The objects are frozen dataclasses filled in directly, without their
     __init__: these are values that passed it once."""
     page_values, problems, shown, indexed = head
+    if len(page_values) != len(PAGE_FIELDS):
+        raise ValueError(f"{len(page_values)} page fields, not {len(PAGE_FIELDS)}")
     page = object.__new__(Page)
-    page.__dict__.update(zip(PAGE_FIELDS, page_values, strict=True))
-    if page.reviewed is not None:
-        page.__dict__["reviewed"] = dt.date.fromordinal(page.reviewed)  # type: ignore[arg-type]
-    return SourceEntry(page, None, tuple(Problem(*values) for values in problems), ("", b""), shown, indexed, load=load)
+    fields = page.__dict__
+    fields.update(zip(PAGE_FIELDS, page_values))
+    if fields["reviewed"] is not None:
+        fields["reviewed"] = dt.date.fromordinal(fields["reviewed"])
+    problems = tuple([Problem(*values) for values in problems]) if problems else ()
+    return SourceEntry(page, None, problems, ("", b""), shown, indexed, None, load)
 
 
 def pack_rendered(rendered: Rendered) -> bytes:
@@ -297,15 +301,17 @@ class BuildCache:
 
     def get(self, key: str) -> SourceEntry | None:
         entry = self._decoded.get(key)
-        if entry is None and key in self.encoded:
+        if entry is None:
+            head = self.encoded.pop(key, None)
+            if head is None:
+                return None
             try:
-                entry = self._decoded[key] = decode_entry(self.encoded.pop(key), functools.partial(self.body, key))
+                entry = self._decoded[key] = decode_entry(head, functools.partial(self.body, key))
             except (TypeError, ValueError) as exc:  # not what encode_head() writes: render it again
                 log.info("cache entry %s unreadable (%s): ignored", key[:12], exc)
                 self.dirty.add(key[:1])
                 return None
-        if entry is not None:
-            self.used.add(key)
+        self.used.add(key)
         return entry
 
     def put(self, key: str, entry: SourceEntry) -> None:

@@ -390,6 +390,21 @@ def test_cache_entries_survive_marshal_unchanged(kind: str) -> None:
     assert (page.reviewed is None) == (kind == "page")
 
 
+def test_a_cached_head_of_another_shape_is_not_used(tmp_path: Path) -> None:
+    """A head with a page field too many or too few (a cache written by other code) is
+    ignored, so that its source is rendered again, never half read."""
+    page, problems = parse_page("articles/a.md", "article", article("a", 1, "Body."))
+    assert page is not None, problems
+    entry = SourceEntry(page, Renderer(()).render("Body.", page.project_path), ())
+    fields, found, shown, indexed = encode_head(entry)
+    cache = BuildCache(tmp_path)
+    heads = {"a" * 64: (fields, found, shown, indexed)}
+    heads |= {"a" * 63 + "b": (fields[:-1], found, shown, indexed), "a" * 63 + "c": ((*fields, 1), found, shown, indexed)}
+    cache._write("sources-a.marshal", heads)
+    assert cache.get("a" * 64) is not None
+    assert cache.get("a" * 63 + "b") is None and cache.get("a" * 63 + "c") is None
+
+
 def test_search_index_updated_in_place_equals_the_whole_index() -> None:
     """Edits that add, drop and reweigh words (emptying a shard, starting one) give the same
     files as building the whole index; only the files that differ are returned."""

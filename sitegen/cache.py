@@ -154,7 +154,7 @@ def decode_entry(head: tuple[Any, ...], load: Callable[[], tuple[bytes, Terms]])
         raise ValueError(f"{len(page_values)} page fields, not {len(PAGE_FIELDS)}")
     page = object.__new__(Page)
     fields = page.__dict__
-    fields.update(zip(PAGE_FIELDS, page_values))
+    fields.update(zip(PAGE_FIELDS, page_values, strict=False))  # lengths compared above
     if fields["reviewed"] is not None:
         fields["reviewed"] = dt.date.fromordinal(fields["reviewed"])
     problems = tuple([Problem(*values) for values in problems]) if problems else ()

@@ -399,7 +399,10 @@ def test_a_cached_head_of_another_shape_is_not_used(tmp_path: Path) -> None:
     fields, found, shown, indexed = encode_head(entry)
     cache = BuildCache(tmp_path)
     heads = {"a" * 64: (fields, found, shown, indexed)}
-    heads |= {"a" * 63 + "b": (fields[:-1], found, shown, indexed), "a" * 63 + "c": ((*fields, 1), found, shown, indexed)}
+    heads |= {
+        "a" * 63 + "b": (fields[:-1], found, shown, indexed),
+        "a" * 63 + "c": ((*fields, 1), found, shown, indexed),
+    }
     cache._write("sources-a.marshal", heads)
     assert cache.get("a" * 64) is not None
     assert cache.get("a" * 63 + "b") is None and cache.get("a" * 63 + "c") is None

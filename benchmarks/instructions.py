@@ -8,8 +8,11 @@ articles of the generated N-article corpus: "markdown" (front matter, Markdown, 
 checks, its search words: workers.SourceWorker, as a worker process runs it) and "templates"
 (outputs.render_page_files, from a site index loaded from the cache of a real build made
 first). Each is run under `valgrind --tool=cachegrind` twice, over 10 pages and over 10 + P, so
-that start-up and imports cancel out; the difference over P is printed. Prints figures;
-asserts nothing. Needs valgrind (`apt-get install valgrind`).
+that start-up and imports cancel out; the difference over P is printed. Then the whole
+one-article-changed rebuild as run.py times it ("one-article command": a sentence appended to
+the first article, then `build.py build`), start-up and imports included, with the part that
+is start-up and imports alone (`python -c "import build"`). Prints figures; asserts nothing.
+Needs valgrind (`apt-get install valgrind`).
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import corpus  # a sibling module: benchmarks/ is not a package
-from run import CACHE, MAIN, snapshot_engine
+from run import CACHE, MAIN, compile_engine, edit_article, snapshot_engine
 
 WARM_UP = 10
 DRIVER = r"""
@@ -59,24 +62,13 @@ else:
 
 def instructions(engine: Path, root: Path, phase: str, count: int) -> int:
     """Instructions (cachegrind's I refs) of one run of the driver."""
-    result = subprocess.run(
-        [
-            "valgrind",
-            "--tool=cachegrind",
-            "--cache-sim=no",
-            "--cachegrind-out-file=/dev/null",
-            sys.executable,
-            "-c",
-            DRIVER,
-            str(engine),
-            str(root),
-            phase,
-            str(count),
-        ],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
+    return counted(["-c", DRIVER, str(engine), str(root), phase, str(count)])
+
+
+def counted(arguments: list[str], cwd: Path | None = None) -> int:
+    """Instructions (cachegrind's I refs) of ``python *arguments``."""
+    command = ["valgrind", "--tool=cachegrind", "--cache-sim=no", "--cachegrind-out-file=/dev/null"]
+    result = subprocess.run([*command, sys.executable, *arguments], capture_output=True, text=True, check=True, cwd=cwd)
     found = re.search(r"I\s+refs:\s+([\d,]+)", result.stderr)
     if found is None:
         raise SystemExit(f"no instruction count in valgrind's output:\n{result.stderr[-2000:]}")
@@ -97,18 +89,26 @@ def main() -> None:
     engines = [snapshot_engine(ref) for ref in args.commit] or [MAIN]
     print(f"per article, over {args.pages} of {args.corpus} generated articles (cachegrind I refs):")
     for engine in engines:
+        compile_engine(engine)  # else every count includes compiling the engine's modules
         corpus.sync_shared(root, engine)
         shutil.rmtree(root / ".cache", ignore_errors=True)
-        subprocess.run(  # a real build first: the template phase loads its site index from this cache
-            [sys.executable, str(engine / "build.py"), "build", "--project", str(root), "--out", str(root / "_site")],
-            capture_output=True,
-            check=True,
-        )
+        build = [str(engine / "build.py"), "build", "--project", str(root), "--out", str(root / "_site")]
+        # a real build first: the template phase loads its site index from this cache
+        subprocess.run([sys.executable, *build], capture_output=True, check=True)
         figures = []
         for phase in ("markdown", "templates"):
             base = instructions(engine, root, phase, WARM_UP)
             total = instructions(engine, root, phase, WARM_UP + args.pages)
             figures.append(f"{phase} {(total - base) / args.pages / 1e6:.2f} M")
+        article = root / "content" / "articles" / f"{corpus.slug_of(1, args.corpus)}.md"
+        text = article.read_bytes()
+        edit_article(root, args.corpus, 0)
+        try:
+            command = counted(build)
+        finally:
+            article.write_bytes(text)  # the same corpus for the next engine
+        imports = counted(["-c", "import build"], cwd=engine)
+        figures.append(f"one-article command {command / 1e6:.0f} M (start-up and imports {imports / 1e6:.0f} M)")
         name = engine.name if engine != MAIN else "work tree"
         print(f"  {name}: " + ", ".join(figures))
 

@@ -1,0 +1,138 @@
+"""What the cache keeps of one source: its page, its rendering and its own problems.
+
+An entry is stored as JSON (never pickle: a value read back can only be data) under a key
+that hashes the source's bytes with everything else its rendering depends on: the engine's
+code, Python-Markdown's version, the glossary, the bibliography and the content rules. So an
+entry is either exactly what rendering the source now would give, or it is not found.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import functools
+import hashlib
+import json
+import logging
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+import markdown as markdown_package
+
+from . import __version__
+from .bibliography import Source
+from .config import Config
+from .content import Page
+from .errors import Problem
+from .glossary import Term
+from .markdown import Link, Rendered
+
+log = logging.getLogger("sitegen")
+_T = TypeVar("_T")
+
+
+@dataclass(frozen=True, slots=True)
+class SourceEntry:
+    """One source, parsed, rendered and checked on its own."""
+
+    page: Page  # its body is "" once rendered and checked
+    rendered: Rendered
+    problems: tuple[Problem, ...]
+
+
+@functools.cache
+def engine_fingerprint() -> str:
+    """A hash of the engine's own code, so a changed engine never reuses old results."""
+    digest = hashlib.sha256(f"{__version__}\0{markdown_package.__version__}".encode())
+    for path in sorted(Path(__file__).parent.glob("*.py")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def source_salt(config: Config, sources: Mapping[str, Source], terms: tuple[Term, ...]) -> str:
+    """A hash of every input, other than the source itself, that an entry depends on."""
+    rules = (config.required_sections, config.min_citations, config.background_section, config.bibliography.name)
+    parts = (engine_fingerprint(), repr(terms), repr(sorted(sources.items())), repr(rules))
+    return hashlib.sha256("\0".join(parts).encode()).hexdigest()
+
+
+def entry_key(salt: str, source: str, kind: str, data: bytes) -> str:
+    """The cache key of ``source`` (a path under content/) whose bytes are ``data``."""
+    return hashlib.sha256(f"{salt}\0{source}\0{kind}\0".encode() + data).hexdigest()
+
+
+def shown_elsewhere(entry: SourceEntry) -> str:
+    """A hash of what other pages may show or check of this one: its front matter, citations,
+    glossary terms, the pages it links to and the ids links may point at."""
+    page, rendered = entry.page, entry.rendered
+    fields = tuple(getattr(page, f.name) for f in dataclasses.fields(page) if f.name not in ("body", "key_lines"))
+    links = tuple(link.target for link in rendered.links if link.kind == "page")
+    state = (fields, rendered.citations, rendered.terms, links, sorted(rendered.ids), rendered.toc)
+    return hashlib.sha256(repr(state).encode()).hexdigest()
+
+
+# -- to and from JSON --------------------------------------------------------------------
+# Each dataclass is stored as a list of its fields' values, in field order, and read back by
+# one converter per field, chosen from the field's annotation: lists back into the tuples,
+# sets and dates the dataclasses hold.
+def encode_entry(entry: SourceEntry) -> bytes:
+    value = [_fields(entry.page), _fields(entry.rendered), [dataclasses.astuple(p) for p in entry.problems]]
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=_default).encode()
+
+
+def decode_entry(data: bytes) -> SourceEntry | None:
+    """The entry ``data`` holds, or None if it is not one this engine wrote."""
+    try:
+        page, rendered, problems = json.loads(data)
+        return SourceEntry(_build(Page, page), _build(Rendered, rendered), tuple(Problem(*p) for p in problems))
+    except (ValueError, KeyError, TypeError) as exc:
+        log.info("cache entry ignored: %s", exc)
+        return None
+
+
+def _fields(value: Any) -> list[Any]:
+    return [getattr(value, f.name) for f in dataclasses.fields(value)]
+
+
+def _default(value: Any) -> Any:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, frozenset):
+        return sorted(value)
+    if isinstance(value, Link):
+        return _fields(value)
+    raise TypeError(f"cannot store {type(value).__name__}")
+
+
+def _build(kind: type[_T], values: list[Any]) -> _T:
+    converters = _converters(kind)
+    if not isinstance(values, list) or len(values) != len(converters):
+        raise ValueError(f"{kind.__name__}: {len(values)} fields stored, {len(converters)} expected")
+    return kind(*(convert(value) for convert, value in zip(converters, values, strict=True)))
+
+
+@functools.cache
+def _converters(kind: type) -> tuple[Callable[[Any], Any], ...]:
+    return tuple(_converter(str(f.type)) for f in dataclasses.fields(kind))
+
+
+def _converter(annotation: str) -> Callable[[Any], Any]:
+    if annotation.startswith("tuple[tuple"):
+        return lambda value: tuple(map(tuple, value))
+    if annotation.startswith("tuple[Link"):
+        return lambda value: tuple(Link(*link) for link in value)
+    if annotation.startswith("tuple"):
+        return tuple
+    if annotation.startswith("frozenset"):
+        return frozenset
+    if annotation.startswith("dt.date"):
+        return lambda value: None if value is None else dt.date.fromisoformat(value)
+    if annotation.startswith(("str", "int", "bool", "dict")):
+        return _same
+    raise TypeError(f"no converter for a field of type {annotation}")
+
+
+def _same(value: Any) -> Any:
+    return value

@@ -6,15 +6,6 @@ Exit codes: 0 ok, 1 content problems, 2 usage or configuration problems.
 
 from __future__ import annotations
 
-import gc
-
-# The imports below leave 37,000 objects the cyclic collector watches and 500 in cycles to free:
-# the 47 collections they set off cost 1.2% of a one-article rebuild's instructions at 4,000
-# pages. What they made is then moved out of the collector's sight, as gc_paused (pipeline.py)
-# does with a build's pages.
-collecting = gc.isenabled()
-gc.disable()
-
 import argparse
 import datetime as dt
 import logging
@@ -22,18 +13,15 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from sitegen.cache import BuildCache
 from sitegen.config import load_config
 from sitegen.errors import Problem, SiteError
 from sitegen.pipeline import Options, build, build_to
 from sitegen.publish import missing_origin_notice
 from sitegen.scaffold import new_article
-
-gc.freeze()
-if collecting:
-    gc.enable()
+from sitegen.store import Store
 
 COMMANDS = ("build", "check", "new", "serve")
+CACHE = ".cache/sitegen.sqlite"
 
 
 def with_default_command(argv: Sequence[str]) -> list[str]:
@@ -122,18 +110,18 @@ def run(args: argparse.Namespace) -> int:
         drafts=args.drafts, strict=args.strict, jobs=args.jobs, search=not getattr(args, "no_search", False)
     )
     # check reads the cache but writes nothing at all
-    cache = BuildCache(None if args.no_cache else root / ".cache", writable=args.command == "build")
+    store = Store(None if args.no_cache else root / CACHE, writable=args.command == "build")
     if args.command == "check":
-        result = build(config, options, cache)
-        report(result.warnings)
+        result = build(config, options, store)
+        report(result.problems)
         print(
-            f"check passed: {len(result.site.pages)} pages, {result.count} files (nothing written)",
+            f"check passed: {len(result.site.pages)} pages, {len(result.files)} files (nothing written)",
             file=sys.stderr,
         )
         return 0
     out = args.out if args.out.is_absolute() else Path.cwd() / args.out
-    result = build_to(config, options, out, cache)
-    report(result.warnings)
+    result = build_to(config, options, out, store)
+    report(result.problems)
     if notice := missing_origin_notice(config):
         print(f"warning: {notice}", file=sys.stderr)
     print(f"built {len(result.site.pages)} pages into {args.out}", file=sys.stderr)
@@ -144,6 +132,7 @@ def main(argv: Sequence[str]) -> int:
     args = parse_args(argv)
     quiet = logging.INFO if args.command == "serve" else logging.WARNING
     logging.getLogger("tornado.access").setLevel(logging.WARNING)
+    logging.getLogger("MARKDOWN").setLevel(logging.WARNING)  # it logs each extension it loads
     logging.basicConfig(level=logging.DEBUG if args.debug else quiet, format="%(message)s")
     try:
         return run(args)

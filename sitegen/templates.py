@@ -13,8 +13,6 @@ from markupsafe import Markup
 
 from .errors import Problem, SiteError
 
-_kept: dict[Path, tuple[str, jinja2.Environment]] = {}
-
 
 def templates_digest(templates_dir: Path) -> str:
     """A hash of every file under templates/ (names and bytes)."""
@@ -25,38 +23,17 @@ def templates_digest(templates_dir: Path) -> str:
     return digest.hexdigest()
 
 
-def environment(templates_dir: Path, digest: str, compiled: Path | None = None) -> jinja2.Environment:
-    """The environment for templates whose files hash to ``digest``: kept while they do not change.
-
-    Compiling the templates is most of the cost of rendering one page, so the dev server's
-    rebuilds reuse them; any change to any template file gives a fresh environment. With
-    ``compiled`` (a folder in .cache/), compiled templates are also kept on disk between
-    commands; Jinja keys them by each template's source, so a stale one is never used.
-    """
-    key = templates_dir.resolve()
-    kept = _kept.get(key)
-    if kept is None or kept[0] != digest:
-        kept = _kept[key] = (digest, make_environment(templates_dir, compiled))
-    return kept[1]
-
-
-def make_environment(templates_dir: Path, compiled: Path | None = None) -> jinja2.Environment:
-    bytecode = None
-    if compiled is not None:
-        try:
-            compiled.mkdir(parents=True, exist_ok=True)
-            bytecode = jinja2.FileSystemBytecodeCache(str(compiled))
-        except OSError:
-            bytecode = None  # a cache that cannot be written only costs time
+def make_environment(templates_dir: Path) -> jinja2.Environment:
+    """Jinja, as the templates need it. No bytecode cache: compiling the templates costs a
+    command about N ms (see benchmarks/), and a cache of compiled code is code we would run."""
     env = jinja2.Environment(
-        bytecode_cache=bytecode,
         loader=jinja2.FileSystemLoader(templates_dir),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
-        auto_reload=False,  # environment() makes a new one when any template changes: no stat() per page
+        auto_reload=False,  # the dev server makes a new one when any template changes: no stat() per page
     )
     env.globals["cite_source"] = _once_per_source(env)
     return env

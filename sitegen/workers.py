@@ -1,47 +1,40 @@
-"""The two expensive steps of a build, spread over worker processes when there is enough work.
+"""Render sources in worker processes, each page under a time limit.
 
-1. Sources: parse front matter, render Markdown and run the page's own checks. Each worker
-   makes one Renderer at start-up and gets each source's bytes; it returns a SourceEntry.
-2. Templates: render each page's HTML from the finished Site index, and write it. Workers
-   are forked after the index is built, so they share it instead of receiving a copy, and
-   this process renders alongside them; where fork is not available (Windows, macOS'
-   default) templates are rendered in this process only.
-
-Below POOL_THRESHOLD pieces of work a pool costs more than it saves, so small sites and the
-dev server's rebuilds of a few pages run in this process.
+Parsing front matter, rendering Markdown and a page's own checks are most of a cold build's
+work, so they run in one worker process per CPU. Each worker makes one Renderer and renders
+the sources it is sent, one at a time. A page that takes longer than the time limit (some
+Markdown makes Python-Markdown crawl) is a problem naming its file, and its worker is
+stopped and replaced: no input can hang the build. concurrent.futures and multiprocessing's
+Pool cannot stop one task that runs too long, hence the small dispatcher here.
 """
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import multiprocessing
 import os
-from collections import deque
-from collections.abc import Callable, Iterator, Mapping
+import time
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, TypeVar
-
-import jinja2
+from multiprocessing.connection import Connection, wait
+from typing import Any
 
 from .bibliography import Source
-from .cache import SourceEntry, indexed_elsewhere, shown_elsewhere
 from .check import local_problems
 from .config import Config
 from .content import read_source
+from .entries import SourceEntry
 from .errors import Problem
 from .glossary import Term
 from .markdown import Renderer
-from .outputs import render_page_files
-from .search import page_terms
-from .site import Site
 
-POOL_THRESHOLD = 64
-_T = TypeVar("_T")
-CHUNK = 64  # pages rendered per batch of templates
+PARENT_CHECK_S = 1.0  # how often an idle worker checks that the build that started it still runs
 
 
 @dataclass(frozen=True, slots=True)
 class SourceJob:
-    source: str  # path inside content/
+    source: str  # path under content/
     kind: str
     data: bytes
 
@@ -54,141 +47,129 @@ class SourceResult:
     problems: tuple[Problem, ...]
 
 
-def worker_count(jobs: int) -> int:
-    return jobs or os.cpu_count() or 1
+def render_source(renderer: Renderer, job: SourceJob, sources: Mapping[str, Source], config: Config) -> SourceResult:
+    """Parse, render and check one source on its own."""
+    page, problems = read_source(job.source, job.kind, job.data)
+    if page is None:
+        return SourceResult(None, tuple(problems))
+    try:
+        rendered = renderer.render(page.body, page.project_path)
+    except RecursionError:
+        message = "nests lists, quotes or other blocks too deeply to render; flatten it"
+        return SourceResult(None, (Problem(page.project_path, page.body_line, message),))
+    problems += local_problems(page, rendered, sources, config)
+    page = dataclasses.replace(page, body="")  # not needed once rendered and checked
+    return SourceResult(SourceEntry(page, rendered, tuple(problems)), ())
 
 
-# -- 1. sources ----------------------------------------------------------------------------
-class SourceWorker:
-    """Turns a source's bytes into a SourceEntry; one per process."""
-
-    def __init__(self, terms: tuple[Term, ...], sources: Mapping[str, Source], config: Config) -> None:
-        self.renderer = Renderer(terms)
-        self.sources = sources
-        self.config = config
-
-    def made_for(self, terms: tuple[Term, ...], sources: Mapping[str, Source], config: Config) -> bool:
-        return (self.renderer.terms, self.sources, self.config) == (terms, sources, config)
-
-    def __call__(self, job: SourceJob) -> SourceResult:
-        page, problems = read_source(job.source, job.kind, job.data)
-        if page is None:
-            return SourceResult(None, tuple(problems))
-        rendered = self.renderer.render(page.body, page.project_path)
-        problems += local_problems(page, rendered, self.sources, self.config)
-        search, shown = page_terms(page, rendered), shown_elsewhere(page, rendered)
-        page = dataclasses.replace(page, body="")  # not needed once rendered and checked: less to keep and cache
-        indexed = indexed_elsewhere(shown, rendered)
-        return SourceResult(SourceEntry(page, rendered, tuple(problems), search, shown, indexed), ())
-
-
-_source_worker: SourceWorker | None = None  # in a worker process
-_serial_worker: SourceWorker | None = None  # in this process, for small batches (the dev server)
-
-
-def _start_source_worker(terms: tuple[Term, ...], sources: Mapping[str, Source], config: Config) -> None:
-    global _source_worker  # one Renderer per worker process, made once
-    _source_worker = SourceWorker(terms, sources, config)
-
-
-def _run_source_job(job: SourceJob) -> SourceResult:
-    assert _source_worker is not None
-    return _source_worker(job)
-
-
-def process_sources(
-    jobs: list[SourceJob], terms: tuple[Term, ...], sources: Mapping[str, Source], config: Config, workers: int
+def render_sources(
+    jobs: list[SourceJob],
+    terms: tuple[Term, ...],
+    sources: Mapping[str, Source],
+    config: Config,
+    workers: int,
+    time_limit: float,
 ) -> list[SourceResult]:
     """Each job's result, in order."""
     if not jobs:
         return []
-    count = worker_count(workers)
-    if count > 1 and len(jobs) >= POOL_THRESHOLD:
-        from concurrent.futures import ProcessPoolExecutor  # here: ~15 ms of start-up a small rebuild never uses
-
-        # Small chunks: at the end, one worker may still be busy with its last chunk while the
-        # others have nothing left (250 pages, the old size at 4,000, was 0.75 s of one idle
-        # core), and large results cost more CPU to pass (measured: 250 > 32 > 8 pages).
-        chunk = max(1, min(8, len(jobs) // (count * 8)))
-        with ProcessPoolExecutor(count, initializer=_start_source_worker, initargs=(terms, sources, config)) as pool:
-            return list(pool.map(_run_source_job, jobs, chunksize=chunk))
-    global _serial_worker
-    if _serial_worker is None or not _serial_worker.made_for(terms, sources, config):
-        _serial_worker = SourceWorker(terms, sources, config)  # kept: making a Renderer costs ~10 ms
-    return [_serial_worker(job) for job in jobs]
-
-
-def _can_fork() -> bool:
-    import multiprocessing
-
-    return "fork" in multiprocessing.get_all_start_methods()
-
-
-def _fork_context() -> Any:
-    import multiprocessing
-
-    return multiprocessing.get_context("fork")
-
-
-# -- 2. templates --------------------------------------------------------------------------
-_shared: tuple[Site, Config, jinja2.Environment, Callable[[dict[str, bytes]], Any]] | None = None  # set before forking
-
-
-def _render_chunk(paths: list[str]) -> Any:
-    assert _shared is not None
-    site, config, env, write = _shared
-    return write(render_page_files(site, config, env, [site.by_output[path] for path in paths]))
-
-
-def render_site_pages(
-    site: Site,
-    config: Config,
-    env: jinja2.Environment,
-    paths: list[str],
-    workers: int,
-    write: Callable[[dict[str, bytes]], _T],
-    meanwhile: Callable[[], object] = lambda: None,
-) -> Iterator[_T]:
-    """Render the pages at ``paths`` (output paths) in batches of CHUNK pages, pass each batch
-    (output path -> HTML) to ``write`` in the process that rendered it, and yield what
-    ``write`` returns, in no particular order. ``meanwhile`` is this process's other work,
-    done once the forked workers have theirs (else first), so that no core waits for it.
-
-    With J workers, this process renders too, alongside J - 1 forked ones: each forked worker
-    ends up with a private copy of much of the site index it shares at first (touching an
-    object writes its reference count, which copies the page it is on), 60-70 MB at 4,000
-    pages, so one fewer is that much less memory. ``write`` runs in the workers, so that
-    what comes back is small (Staging.write: the pages' hashes): a worker's pages sent back
-    whole were read by this process's pool thread in pipe-sized pieces, one per switch of
-    the interpreter lock, while this process was rendering, and the worker waited.
-    """
-    global _shared
-    chunks = deque(paths[i : i + CHUNK] for i in range(0, len(paths), CHUNK))
-    forked = worker_count(workers) - 1
-    if forked < 1 or len(paths) < POOL_THRESHOLD or not _can_fork():
-        meanwhile()
-        for chunk in chunks:
-            yield write(render_page_files(site, config, env, [site.by_output[path] for path in chunk]))
-        return
-    import gc
-    from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait  # here, as above
-
-    gc.freeze()  # the workers' collections then leave the shared pages of the site index alone
-    _shared = (site, config, env, write)
+    count = min(workers or os.cpu_count() or 1, len(jobs))
+    pool = [Worker(terms, sources, config) for _ in range(count)]
+    results: dict[int, SourceResult] = {}
+    waiting = list(reversed(range(len(jobs))))
     try:
-        with ProcessPoolExecutor(forked, mp_context=_fork_context()) as pool:
-            running: set[Future[_T]] = set()
-            started = False
-            while chunks or running:
-                while chunks and len(running) < 2 * forked:
-                    running.add(pool.submit(_render_chunk, chunks.popleft()))
-                if not started:
-                    meanwhile()
-                    started = True
-                if chunks:  # render one here, from the other end
-                    yield _render_chunk(chunks.pop())
-                finished, running = wait(running, timeout=0 if chunks else None, return_when=FIRST_COMPLETED)
-                for future in finished:
-                    yield future.result()
+        while len(results) < len(jobs):
+            for worker in pool:
+                if worker.job is None and waiting:
+                    worker.send(waiting.pop(), jobs)
+            busy = [w for w in pool if w.job is not None]
+            deadline = min(w.started for w in busy) + time_limit
+            ready = wait([w.connection for w in busy], timeout=max(0.0, deadline - time.monotonic()))
+            for worker in busy:
+                index = worker.job
+                assert index is not None
+                if worker.connection in ready:
+                    results[index] = worker.receive()
+                elif time.monotonic() - worker.started >= time_limit:
+                    results[index] = timed_out(jobs[index], time_limit)
+                    worker.stop()
+                    pool[pool.index(worker)] = Worker(terms, sources, config)
     finally:
-        _shared = None
+        for worker in pool:
+            worker.stop()
+    return [results[index] for index in range(len(jobs))]
+
+
+def timed_out(job: SourceJob, time_limit: float) -> SourceResult:
+    message = (
+        f"took longer than {time_limit:g} s to render and was stopped; look for very long runs of "
+        "brackets, asterisks or deep nesting (site.yaml's render_timeout sets the limit)"
+    )
+    return SourceResult(None, (Problem(f"content/{job.source}", 1, message),))
+
+
+class Worker:
+    """One worker process and the job it is rendering (an index into the jobs), if any."""
+
+    def __init__(self, terms: tuple[Term, ...], sources: Mapping[str, Source], config: Config) -> None:
+        self.connection, theirs = multiprocessing.Pipe()
+        self.process = _context().Process(target=_serve, args=(theirs, terms, sources, config), daemon=True)
+        self.process.start()
+        theirs.close()
+        self.job: int | None = None
+        self.started = 0.0
+
+    def send(self, index: int, jobs: list[SourceJob]) -> None:
+        self.job, self.started = index, time.monotonic()
+        self.connection.send(jobs[index])
+
+    def receive(self) -> SourceResult:
+        self.job = None
+        try:
+            result: SourceResult | Exception = self.connection.recv()
+        except EOFError:  # the process died (out of memory, a crash in a C library)
+            raise RuntimeError("a Markdown worker process ended unexpectedly") from None
+        if isinstance(result, Exception):  # a bug in the engine: raised here, as it was there
+            raise result
+        return result
+
+    def stop(self) -> None:
+        if self.job is None and self.process.is_alive():
+            try:
+                self.connection.send(None)
+                self.process.join(timeout=1)
+            except OSError:
+                pass
+        if self.process.is_alive():
+            self.process.kill()
+        self.process.join()
+        self.connection.close()
+
+
+def _serve(connection: Connection, terms: tuple[Term, ...], sources: Mapping[str, Source], config: Config) -> None:
+    """A worker process: render each job it is sent until it is sent None."""
+    renderer = Renderer(terms)
+    with contextlib.suppress(EOFError):  # the build ended without saying so (it was killed)
+        serve_jobs(connection, renderer, sources, config)
+
+
+def serve_jobs(connection: Connection, renderer: Renderer, sources: Mapping[str, Source], config: Config) -> None:
+    parent = os.getppid()
+    while True:
+        while not connection.poll(PARENT_CHECK_S):
+            if os.getppid() != parent:  # the build was killed: forked siblings keep the pipe open
+                return
+        job = connection.recv()
+        if job is None:
+            return
+        try:
+            result: SourceResult | Exception = render_source(renderer, job, sources, config)
+        except Exception as exc:  # sent back whole, so the build reports it
+            result = exc
+        connection.send(result)
+
+
+def _context() -> Any:
+    """fork where there is one (nothing to pickle, no imports to repeat), else spawn."""
+    methods = multiprocessing.get_all_start_methods()
+    return multiprocessing.get_context("fork" if "fork" in methods else "spawn")

@@ -1,9 +1,9 @@
 """A build that reuses the cache and the last output is byte-identical to a cold build,
-after every kind of change; a corrupt cache is detected and never trusted."""
+after every kind of change (damaged caches and outputs: test_store.py, test_writer.py)."""
 
 from __future__ import annotations
 
-import logging
+import hashlib
 import re
 import shutil
 from collections.abc import Callable
@@ -13,10 +13,10 @@ import pytest
 from sitekit import GOOD_BODY, REFERENCES, article, run_build
 from test_build import tree_digest
 
-from sitegen.cache import BuildCache
 from sitegen.config import load_config
 from sitegen.errors import SiteError
-from sitegen.pipeline import Options, build_to
+from sitegen.pipeline import Built, Options, build
+from sitegen.store import Store
 
 
 def edit(root: Path, name: str, old: str, new: str) -> None:
@@ -65,109 +65,42 @@ def test_incremental_build_equals_cold_build_after_each_change(make_site: Callab
         assert tree_digest(out) == tree_digest(cold_build(root, tmp_path)), name
 
 
-def test_unchanged_pages_are_kept_not_rewritten(make_site: Callable[..., Path]) -> None:
+def test_a_rebuild_writes_only_what_changed(make_site: Callable[..., Path]) -> None:
     root = make_site()
     out = root / "_site"
-    assert run_build("--project", root, "build", "--out", out).returncode == 0
-    alpha = out / "alpha" / "index.html"
-    before = alpha.stat().st_mtime_ns
+    for _ in range(2):  # the second build makes the spare tree the next one updates
+        assert run_build("--project", root, "build", "--out", out).returncode == 0
     CHANGES["article-body"](root)
-    assert run_build("--project", root, "build", "--out", out).returncode == 0
-    assert alpha.stat().st_mtime_ns == before
+    result = run_build("--project", root, "--debug", "build", "--out", out)
+    assert result.returncode == 0, result.stderr
+    written = re.search(r"(\d+) of (\d+) files changed", result.stderr)
+    assert written is not None, result.stderr
+    assert written.group(1) == "1", result.stderr  # beta alone: nothing else shows its text
     assert "Now see" in (out / "beta" / "index.html").read_text()
 
 
-@pytest.mark.parametrize("damage", ["truncate", "garbage", "flip-a-byte"])
-def test_a_damaged_cache_is_ignored(make_site: Callable[..., Path], tmp_path: Path, damage: str) -> None:
-    root = make_site()
-    out = root / "_site"
-    assert run_build("--project", root, "build", "--out", out).returncode == 0
-    files = sorted((root / ".cache").glob("*.marshal"))
-    assert len(files) > 2  # entries in shards by key, and the file digests
-    damaged = {}
-    for cache in files:
-        data = cache.read_bytes()
-        damaged[cache] = {
-            "truncate": data[: len(data) // 2],
-            "garbage": b"not a cache at all",
-            "flip-a-byte": data[:-10] + bytes([data[-10] ^ 0xFF]) + data[-9:],
-        }[damage]
-        cache.write_bytes(damaged[cache])
-    CHANGES["article-body"](root)
-    result = run_build("--project", root, "build", "--out", out)
-    assert result.returncode == 0, result.stderr
-    assert tree_digest(out) == tree_digest(cold_build(root, tmp_path))
-    for (
-        cache,
-        bad,
-    ) in damaged.items():  # every damaged file was rebuilt and rewritten, or removed if nothing is left in it
-        assert not cache.exists() or cache.read_bytes() != bad, cache
-
-
-@pytest.mark.parametrize("change", ["article-body", "template"])
-def test_a_build_missing_bodies_the_cache_promised_builds_again_without_it(
-    make_site: Callable[..., Path], tmp_path: Path, change: str
-) -> None:
-    """Entries' bodies (renderings, search words) are read only when needed, after the heads:
-    if they are gone by then (another build, a damaged disk), the build starts again cold."""
-    root = make_site()
-    out = root / "_site"
-    assert run_build("--project", root, "build", "--out", out).returncode == 0
-    bodies = sorted((root / ".cache").glob("bodies-*.marshal"))
-    assert bodies and list((root / ".cache").glob("sources-*.marshal"))  # heads stay
-    for path in bodies:
-        path.unlink()
-    CHANGES[change](root)  # the edited page links to another: its ids are in that page's body
-    result = run_build("--project", root, "build", "--out", out)
-    assert result.returncode == 0, result.stderr
-    assert tree_digest(out) == tree_digest(cold_build(root, tmp_path))
-    cold_cache = tmp_path / "cold-project" / ".cache"
-    names = sorted(path.name for path in (root / ".cache").glob("bodies-*.marshal"))
-    assert names == sorted(path.name for path in cold_cache.glob("bodies-*.marshal"))  # written again in full
-
-
-def test_problems_in_the_bibliography_are_reported_again_by_a_build_that_reads_it_from_the_cache(
-    make_site: Callable[..., Path],
-) -> None:
-    """The bibliography and glossary, as read, are kept in the cache's state with their problems."""
-    root = make_site({"content/references.yaml": REFERENCES + "  - id: nameless2020\n    year: 2020\n"})
-    runs = [run_build("--project", root, "build", "--out", root / "_site") for _ in range(2)]
-    assert list((root / ".cache").glob("load_bibliography.marshal"))  # the second run read it from there
-    for result in runs:
-        assert result.returncode == 1
-        assert 'content/references.yaml:16: source "nameless2020" needs authors and title' in result.stderr
-
-
-def test_dev_server_rebuilds_reusing_the_last_load_equal_a_cold_build(
+def test_in_process_rebuilds_reusing_the_last_build_equal_a_cold_build(
     make_site: Callable[..., Path], tmp_path: Path
 ) -> None:
-    """The dev server passes each build's Loaded to the next (pipeline.unchanged_outside):
-    after every kind of change its output is what a cold build writes, and a body edit that
-    breaks a link is still caught, whether or not the last site index is reused."""
+    """The dev server hands each build to the next (Built.as_last): after every kind of change
+    the result is what a cold build writes, and a body edit that breaks a link is caught."""
     root = make_site()
-    cache, last = BuildCache(), None
+    store = Store(None)
+    last: Built | None = None
 
-    def rebuild(out: Path) -> None:
+    def rebuild() -> dict[str, str]:
         nonlocal last
-        result = build_to(load_config(root, base_url="/"), Options(search=False), out, cache, last)
-        last = result.loaded
+        last = build(load_config(root, base_url="/"), Options(search=False), store, last.as_last() if last else None)
+        return {path: hashlib.sha256(data).hexdigest() for path, data in last.files.items()}
 
     def cold() -> dict[str, str]:
         return tree_digest(cold_build(root, tmp_path, "--base-url", "/", "--no-search"))
 
-    out = tmp_path / "preview"
-    rebuild(out)
-    reused = []
+    rebuild()
     for name, change in CHANGES.items():
-        before = last
         change(root)
-        rebuild(out)
-        assert tree_digest(out) == cold(), name
-        if before and last and last.site.edges is before.site.edges:  # Site.updated() shares its indexes
-            reused.append(name)
-    assert reused == ["article-body", "template"]
-
-    breaking = {  # body edits: the first keeps what other pages show (the index is reused), the second does not
+        assert rebuild() == cold(), name
+    breaking = {
         "broken-anchor-in-edited-page": ("content/articles/beta.md", "[alpha](alpha.md)", "[alpha](alpha.md#nowhere)"),
         "anchor-removed-that-another-page-links-to": ("content/articles/beta.md", "## What", "## What else"),
     }
@@ -175,19 +108,15 @@ def test_dev_server_rebuilds_reusing_the_last_load_equal_a_cold_build(
         good = (root / path).read_text()
         edit(root, path, old, new)
         with pytest.raises(SiteError) as caught:
-            rebuild(out)
+            rebuild()
         assert any("#nowhere" in p.message or '"#what"' in p.message for p in caught.value.problems), name
         (root / path).write_text(good)
-        rebuild(out)
-        assert tree_digest(out) == cold(), name
+        assert rebuild() == cold(), name
 
 
-def test_a_build_reusing_the_last_site_checks_still_catches_broken_links(
-    make_site: Callable[..., Path], tmp_path: Path
-) -> None:
-    """Builds keep the links between pages and each page's site checks in .cache/ (reused
-    while nothing the index uses has changed): a body edit that breaks a link is caught
-    whether the edited page is the one linking or the one linked to."""
+def test_a_rebuild_still_catches_links_broken_by_a_body_edit(make_site: Callable[..., Path], tmp_path: Path) -> None:
+    """A body edit that breaks a link is caught whether the edited page is the one linking
+    or the one linked to, and fixing it gives a cold build's output again."""
     root = make_site()
     out = root / "_site"
     assert run_build("--project", root, "build", "--out", out).returncode == 0
@@ -206,24 +135,9 @@ def test_a_build_reusing_the_last_site_checks_still_catches_broken_links(
         assert tree_digest(out) == tree_digest(cold_build(root, tmp_path)), path
 
 
-def test_an_edit_that_changes_no_indexed_word_still_lets_the_next_edit_update_the_search_index_in_place(
-    make_site: Callable[..., Path], caplog: pytest.LogCaptureFixture
-) -> None:
-    """The search index is updated in place from the entry keys its state names: an edit whose
-    words are all as they were changes no index file, but the state must still name the new
-    entry, or the next edit finds its earlier words unknown and rebuilds the whole index."""
-    root = make_site()
-    out = root / "_site"
-
-    def rebuild() -> str:
-        caplog.clear()
-        with caplog.at_level(logging.DEBUG, logger="sitegen"):
-            build_to(load_config(root, base_url="/"), Options(), out, BuildCache(root / ".cache"))
-        return next(r.getMessage() for r in caplog.records if r.getMessage().startswith("search index: "))
-
-    rebuild()
-    edit(root, "content/articles/beta.md", "See [alpha]", "See, [alpha]")  # punctuation: no word changes
-    assert rebuild().startswith("search index: 0 of ")
-    edit(root, "content/articles/beta.md", "See, [alpha]", "See zanzibar and [alpha]")
-    changed, total = re.match(r"search index: (\d+) of (\d+) files changed", rebuild()).groups()  # type: ignore[union-attr]
-    assert 0 < int(changed) < int(total)
+def test_problems_in_the_bibliography_are_reported_on_every_build(make_site: Callable[..., Path]) -> None:
+    root = make_site({"content/references.yaml": REFERENCES + "  - id: nameless2020\n    year: 2020\n"})
+    runs = [run_build("--project", root, "build", "--out", root / "_site") for _ in range(2)]
+    for result in runs:
+        assert result.returncode == 1
+        assert 'content/references.yaml:16: source "nameless2020" needs authors and title' in result.stderr

@@ -92,3 +92,14 @@ def _leaves(value: object) -> list[object]:
     if isinstance(value, list):
         return [leaf for v in value for leaf in _leaves(v)]
     return [value]
+
+
+def test_every_research_source_has_the_reader_fields_for_the_evidence_table() -> None:
+    sources, problems = load_bibliography(ROOT / "content/references.yaml", "references.yaml")
+    assert problems == []
+    research = [s for s in sources.values() if s.category == "research"]
+    assert len(research) >= 25
+    for source in research:
+        assert source.design and source.population and source.caveat, source.id
+        assert all(finding for _, finding in source.findings), source.id
+        assert source.verified or source.unverified_reason, source.id

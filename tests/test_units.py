@@ -19,7 +19,7 @@ from markdown.blockparser import BlockParser
 from markdown.extensions import toc
 from sitekit import article
 
-from sitegen import search, watch
+from sitegen import search
 from sitegen.assets import fingerprint, rewrite_css_urls
 from sitegen.cache import BuildCache, SourceEntry, decode_entry, encode_body, encode_head
 from sitegen.check import check_wording
@@ -30,7 +30,6 @@ from sitegen.glossary import Term, TermFinder
 from sitegen.markdown import TRIGGERS, Link, Renderer, classify_link
 from sitegen.punctuation import smarten
 from sitegen.search import StaleCopyError, Terms, page_terms, shard_name, term_weights
-from sitegen.serve import snapshot, updated_snapshot
 from sitegen.site import Site
 from sitegen.urls import Urls
 from sitegen.yamlfile import YamlError, load_yaml
@@ -466,23 +465,6 @@ def test_search_index_updated_in_place_equals_the_whole_index() -> None:
         update_index(state, site, sources, earlier, damaged.get)
 
 
-@pytest.mark.skipif(not watch.available(), reason="inotify is Linux-only; elsewhere the dev server polls")
-def test_inotify_reports_saves_in_new_folders_and_nothing_otherwise(tmp_path: Path) -> None:
-    (tmp_path / "content").mkdir()
-    watcher = watch.Inotify([tmp_path / "content"])
-    try:
-        assert not watcher.read()
-        (tmp_path / "content" / "articles").mkdir()
-        assert watcher.read()  # the new folder, now watched too
-        (tmp_path / "content" / "articles" / "a.md").write_text("x")
-        assert watcher.read()
-        assert not watcher.read()
-        (tmp_path / "elsewhere.md").write_text("x")  # outside the watched tree
-        assert not watcher.read()
-    finally:
-        watcher.close()
-
-
 def test_file_digest_is_trusted_only_while_the_file_is_untouched_and_was_old(tmp_path: Path) -> None:
     source = tmp_path / "a.md"
     source.write_text("first version")
@@ -501,25 +483,6 @@ def test_file_digest_is_trusted_only_while_the_file_is_untouched_and_was_old(tmp
     source.write_text("other version")  # same size, and the same modification time as before
     os.utime(source, (an_hour_ago, an_hour_ago))
     assert cache.file_digest(str(source))[1] == b"other version"  # the change time gives it away
-
-
-def test_snapshot_updated_from_the_files_the_watcher_named_equals_a_new_snapshot(tmp_path: Path) -> None:
-    for name in ("site.yaml", "content/articles/a.md", "content/articles/b.md", "static/style.css", "notes.txt"):
-        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
-        (tmp_path / name).write_text("x")
-    seen = snapshot(tmp_path)
-    time.sleep(0.01)
-    (tmp_path / "content/articles/a.md").write_text("changed")  # modified
-    (tmp_path / "content/articles/b.md").unlink()  # deleted
-    (tmp_path / "content/articles/c.md").write_text("new")  # created
-    (tmp_path / "content/articles/.c.md.swp").write_text("editor")  # ignored
-    (tmp_path / "notes.txt").write_text("not watched")
-    (tmp_path / "site.yaml").write_text("title: changed")
-    names = ["content/articles/a.md", "content/articles/b.md", "content/articles/c.md"]
-    names += ["content/articles/.c.md.swp", "notes.txt", "site.yaml"]
-    now = updated_snapshot(tmp_path, seen, {tmp_path / name for name in names})
-    assert now == snapshot(tmp_path) != seen
-    assert "content/articles/c.md" in now and "content/articles/b.md" not in now
 
 
 @pytest.mark.parametrize(

@@ -14,15 +14,18 @@ server rebuilds waits in the queue: one more burst, one more rebuild.
 
 from __future__ import annotations
 
+import logging
 import queue
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Iterator
 from pathlib import Path
 
 import watchfiles
 
 from .content import ignored_name
+
+log = logging.getLogger("sitegen")
 
 SOURCE_FOLDERS = ("content", "templates", "static")
 STEP_MS = 10  # how often watchfiles looks for new events
@@ -63,27 +66,38 @@ class Edits:
                 ready.wait(READY_TIMEOUT_S)
                 self.threads.append(thread)
 
-    def watch(self, paths: Iterable[Path], recursive: bool, ready: threading.Event) -> None:
-        """One watcher thread: put each group of changes to sources into the queue."""
+    def watch(self, paths: list[Path], recursive: bool, ready: threading.Event) -> None:
+        """One watcher thread: put each group of changes to sources into the queue. Where the
+        system will not watch (inotify's limit on watches reached, say), poll instead."""
+        for polling in (False, True):
+            try:
+                for group in self.groups(paths, recursive, polling):
+                    ready.set()
+                    if group:
+                        self.changes.put({Path(path) for _, path in group})
+                return
+            except (OSError, RuntimeError) as exc:  # RuntimeError: WatchfilesRustInternalError
+                shown = ", ".join(map(str, paths))
+                log.warning("cannot watch %s for saves (%s)%s", shown, exc, "" if polling else ": polling instead")
+        ready.set()
+
+    def groups(self, paths: list[Path], recursive: bool, polling: bool) -> Iterator[set[tuple[watchfiles.Change, str]]]:
+        """watchfiles' groups of changes to sources. With rust_timeout and yield_on_timeout an
+        empty group comes now and then; the first says the watches are in place."""
 
         def wanted(_: watchfiles.Change, path: str) -> bool:
             return is_source(self.root, Path(path))
 
-        # rust_timeout with yield_on_timeout: an empty group now and then, the first of which
-        # says the watches are in place (watchfiles has no other way to tell).
-        groups = watchfiles.watch(
+        return watchfiles.watch(
             *paths,
             watch_filter=wanted,
             recursive=recursive,
+            force_polling=True if polling else None,  # None: as WATCHFILES_FORCE_POLLING says
             step=STEP_MS,
             rust_timeout=100,
             yield_on_timeout=True,
             stop_event=self.stopping,
         )
-        for group in groups:
-            ready.set()
-            if group:
-                self.changes.put({Path(path) for _, path in group})
 
     def next_burst(self) -> set[Path] | None:
         """Wait for a change, then for the burst it starts to end; the files it touched.

@@ -10,23 +10,22 @@ problems in an overlay.
 
 Only requests whose Host names this server are answered (a page on another site could
 otherwise read drafts through DNS rebinding), the reload socket only accepts pages this
-server served, and every path gets 200, a same-host redirect, 403 or 404.
+server served, and every path gets 200, a same-host redirect, 403 or 404 (guard.py).
 """
 
 from __future__ import annotations
 
 import errno
 import html
-import ipaddress
 import logging
 import mimetypes
-import re
 import threading
 import time
 import webbrowser
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import quote, unquote_to_bytes
+from typing import Any
+from urllib.parse import quote
 
 from livereload.handlers import LiveReloadHandler, LiveReloadJSHandler
 from tornado import httpserver, ioloop, web
@@ -35,13 +34,11 @@ from .cache import BuildCache
 from .config import Config, load_config
 from .edits import Edits
 from .errors import ConfigError, Problem, SiteError
+from .guard import WILDCARDS, Listening, output_path
 from .pipeline import Options, Result, build_to
 from .writer import MARKER
 
 log = logging.getLogger("sitegen")
-LOOPBACK = ("localhost", "127.0.0.1", "[::1]")
-WILDCARDS = ("0.0.0.0", "::", "")
-HOST_HEADER = re.compile(r"(\[[0-9a-f:.]*\]|[^:\[\]]*)(?::([0-9]{1,5}))?")
 OVERLAY_CSS = Path(__file__).with_name("overlay.css")
 
 
@@ -99,54 +96,11 @@ class Preview:
         return None
 
 
-@dataclass(frozen=True, slots=True)
-class Listening:
-    """Which Host headers name this server: loopback, the --host value, and, when listening
-    on every address, any IP address (DNS rebinding needs a name, never a bare address)."""
-
-    names: frozenset[str]
-    port: int
-    any_address: bool
-
-    @classmethod
-    def on(cls, host: str, port: int) -> Listening:
-        own = f"[{host}]" if ":" in host else host
-        return cls(frozenset({*LOOPBACK, own.lower()}), port, host in WILDCARDS)
-
-    def accepts(self, header: str) -> bool:
-        match = HOST_HEADER.fullmatch(header.lower())
-        if match is None or (match[2] is not None and int(match[2]) != self.port):
-            return False
-        return match[1] in self.names or (self.any_address and is_ip_address(match[1]))
-
-
-def is_ip_address(name: str) -> bool:
-    try:
-        ipaddress.ip_address(name.removeprefix("[").removesuffix("]"))
-    except ValueError:
-        return False
-    return True
-
-
 def refuse_foreign_host(handler: web.RequestHandler) -> None:
     """Answer 403, before anything else, a request whose Host does not name this server."""
     listening: Listening = handler.settings["listening"]
     if not listening.accepts(handler.request.host):
         handler.send_error(403)
-
-
-def output_path(url_path: str) -> str | None:
-    """'/a//b/%C3%A9' -> 'a/b/é', keeping a trailing slash ('' is the home page). None for a
-    path no file of the output can have: '..', a backslash, NUL, or bytes that are not UTF-8."""
-    try:
-        decoded = unquote_to_bytes(url_path).decode("utf-8")
-    except UnicodeDecodeError:
-        return None
-    segments = [s for s in decoded.split("/") if s not in ("", ".")]
-    if any(s == ".." or "\\" in s or "\0" in s for s in segments):
-        return None
-    joined = "/".join(segments)
-    return joined + "/" if joined and decoded.endswith("/") else joined
 
 
 def with_overlay(page: bytes, problems: tuple[Problem, ...], port: int) -> bytes:
@@ -214,7 +168,17 @@ class ReloadSocket(LiveReloadHandler):  # type: ignore[misc]
     def prepare(self) -> None:
         refuse_foreign_host(self)
 
+    async def get(self, *args: Any, **kwargs: Any) -> None:
+        if self.request.headers.get("Upgrade", "").lower() != "websocket":
+            self.send_error(404)  # a plain GET: no page here (tornado would answer 400)
+        else:
+            await super().get(*args, **kwargs)
+
+    def head(self) -> None:
+        self.send_error(404)
+
     def check_origin(self, origin: str) -> bool:
+        """Called (since tornado 6.6) only when the Origin is not this server's: refuse."""
         return bool(origin.lower() == f"http://{self.request.host.lower()}")
 
     @classmethod

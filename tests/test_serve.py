@@ -1,11 +1,11 @@
-"""The dev server, for real: a subprocess on 127.0.0.1 and a free port, real files, real HTTP;
-and its pure parts (which paths and Host headers it answers) with inline strings."""
+"""The dev server, for real: a subprocess on 127.0.0.1 and a free port, real files, real HTTP."""
 
 from __future__ import annotations
 
 import asyncio
 import http.client
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -17,57 +17,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from sitekit import GOOD_BODY, ROOT, SITE_YAML, article
+from sitekit import GOOD_BODY, ROOT, SITE_YAML, article, good_files
 from tornado.httpclient import HTTPClientError, HTTPRequest
 from tornado.websocket import websocket_connect
-
-from sitegen.serve import Listening, output_path
-
-
-@pytest.mark.parametrize(
-    ("url_path", "expected"),
-    [
-        ("/", ""),
-        ("/beta/", "beta/"),
-        ("/beta", "beta"),
-        ("//beta//./x/", "beta/x/"),
-        ("/caf%C3%A9/", "café/"),
-        ("/a%2Fb", "a/b"),
-        ("/..", None),
-        ("/a/%2e%2e/b", None),
-        ("/a%5cb", None),
-        ("/a%00", None),
-        ("/%ff", None),
-        ("/%zz", "%zz"),  # not an escape: a name like any other, which no file has
-    ],
-)
-def test_output_path_of_a_url_path(url_path: str, expected: str | None) -> None:
-    assert output_path(url_path) == expected
-
-
-@pytest.mark.parametrize(
-    ("host", "header", "answered"),
-    [
-        ("127.0.0.1", "127.0.0.1:8000", True),
-        ("127.0.0.1", "127.0.0.1", True),
-        ("127.0.0.1", "LocalHost:8000", True),
-        ("127.0.0.1", "[::1]:8000", True),
-        ("127.0.0.1", "127.0.0.1:8001", False),
-        ("127.0.0.1", "evil.example:8000", False),
-        ("127.0.0.1", "127.0.0.1.evil.example", False),
-        ("127.0.0.1", "192.168.1.5:8000", False),
-        ("127.0.0.1", "[::1", False),
-        ("127.0.0.1", "", False),
-        ("192.168.1.5", "192.168.1.5:8000", True),
-        ("::1", "[::1]:8000", True),
-        ("preview.lan", "Preview.LAN:8000", True),
-        ("0.0.0.0", "192.168.1.5:8000", True),  # an address: no rebinding without a name
-        ("0.0.0.0", "[fe80::1]:8000", True),
-        ("0.0.0.0", "evil.example:8000", False),
-    ],
-)
-def test_host_headers_answered(host: str, header: str, answered: bool) -> None:
-    assert Listening.on(host, 8000).accepts(header) is answered
 
 
 def free_port() -> int:
@@ -127,40 +79,51 @@ class Server:
         return text.count("rebuilt in") + text.count("build failed")
 
 
+def start_server(root: Path, folder: Path, *args: str) -> Server:
+    """`build.py serve` on ``root``, its output and log in ``folder``; returns once it serves."""
+    port = free_port()
+    log = folder / f"serve-{port}.log"
+    command = [sys.executable, str(ROOT / "build.py"), "--project", str(root), "serve", "--port", str(port)]
+    process = subprocess.Popen(
+        [*command, "--out", str(folder / "preview"), *args], cwd=folder, stdout=log.open("wb"), stderr=subprocess.STDOUT
+    )
+    server = Server(root, port, process, log)
+    server.wait_for("/", "<html")
+    return server
+
+
+def stop_server(server: Server) -> None:
+    server.process.terminate()
+    server.process.wait(timeout=10)
+
+
 @pytest.fixture
 def serve(make_site: Callable[..., Path], tmp_path: Path) -> Iterator[Callable[..., Server]]:
+    """Start a server on a project of its own, which the test may edit."""
     servers: list[Server] = []
 
     def start(files: dict[str, str] | None = None, *args: str) -> Server:
-        root = make_site(files)
-        port = free_port()
-        log = tmp_path / f"serve-{port}.log"
-        process = subprocess.Popen(
-            [
-                sys.executable,
-                str(ROOT / "build.py"),
-                "--project",
-                str(root),
-                "serve",
-                "--port",
-                str(port),
-                "--out",
-                str(tmp_path / "preview"),
-                *args,
-            ],
-            cwd=tmp_path,
-            stdout=log.open("wb"),
-            stderr=subprocess.STDOUT,
-        )
-        server = Server(root, port, process, log)
-        servers.append(server)
-        server.wait_for("/", "<html")
-        return server
+        servers.append(start_server(make_site(files), tmp_path, *args))
+        return servers[-1]
 
     yield start
     for server in servers:
-        server.process.terminate()
-        server.process.wait(timeout=10)
+        stop_server(server)
+
+
+@pytest.fixture(scope="module")
+def idle(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """One server for the tests that only send requests (the good project, never edited)."""
+    folder = tmp_path_factory.mktemp("idle")
+    root = folder / "project"
+    shutil.copytree(ROOT / "templates", root / "templates")
+    shutil.copytree(ROOT / "static", root / "static")
+    for name, text in good_files().items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text, encoding="utf-8")
+    server = start_server(root, folder)
+    yield server
+    stop_server(server)
 
 
 def edit(path: Path, text: str) -> None:
@@ -230,8 +193,8 @@ def test_broken_yaml_and_template_keep_the_server_up(serve: Callable[..., Server
         "/static/..%2f..%2fsite.yaml",
     ],
 )
-def test_traversal_never_escapes_the_output(serve: Callable[..., Server], path: str) -> None:
-    server = serve()
+def test_traversal_never_escapes_the_output(idle: Server, path: str) -> None:
+    server = idle
     assert server.raw_status(path) in (403, 404)
 
 
@@ -254,25 +217,26 @@ def test_traversal_never_escapes_the_output(serve: Callable[..., Server], path: 
         "/%0d%0aSet-Cookie:%20x=1",
         "/alpha/index.html/x",
         "/404.html/",
+        "/livereload",  # without the WebSocket upgrade
     ],
 )
-def test_no_path_gives_a_server_error(serve: Callable[..., Server], path: str) -> None:
-    server = serve()
+def test_no_path_gives_a_server_error(idle: Server, path: str) -> None:
+    server = idle
     assert server.raw_status(path) in (200, 301, 302, 403, 404)
     assert server.process.poll() is None
 
 
 @pytest.mark.parametrize("path", ["//x", "//beta", "///beta", "//127.0.0.2/beta", "/%2F%2Fbeta", "//beta/."])
-def test_redirects_stay_on_this_host(serve: Callable[..., Server], path: str) -> None:
-    server = serve()
+def test_redirects_stay_on_this_host(idle: Server, path: str) -> None:
+    server = idle
     status, headers, _ = server.request(path)
     assert status in (200, 301, 302, 404)
     if status in (301, 302):
         assert headers["location"] == "/beta/"  # a path alone, which no browser reads as another host
 
 
-def test_directory_without_slash_redirects_to_its_path(serve: Callable[..., Server]) -> None:
-    status, headers, _ = serve().request("/beta")
+def test_directory_without_slash_redirects_to_its_path(idle: Server) -> None:
+    status, headers, _ = idle.request("/beta")
     assert status == 302 and headers["location"] == "/beta/"
 
 
@@ -280,21 +244,21 @@ def test_directory_without_slash_redirects_to_its_path(serve: Callable[..., Serv
     "host", ["evil.example", "evil.example:{port}", "127.0.0.1:1", "localhost.evil.example:{port}", "[::2]:{port}", ""]
 )
 @pytest.mark.parametrize("path", ["/", "/beta/", "/livereload.js", "/__sitegen/overlay.css", "/livereload", "/nothing"])
-def test_foreign_host_is_refused(serve: Callable[..., Server], host: str, path: str) -> None:
-    server = serve()
+def test_foreign_host_is_refused(idle: Server, host: str, path: str) -> None:
+    server = idle
     status, _, body = server.request(path, host=host.format(port=server.port) or " ")
     assert status == 403 and b"Beta" not in body
 
 
 @pytest.mark.parametrize("host", ["127.0.0.1:{port}", "localhost:{port}", "LOCALHOST", "[::1]:{port}", "127.0.0.1"])
-def test_own_names_are_answered(serve: Callable[..., Server], host: str) -> None:
-    server = serve()
+def test_own_names_are_answered(idle: Server, host: str) -> None:
+    server = idle
     status, _, body = server.request("/beta/", host=host.format(port=server.port))
     assert status == 200 and b"<h1>Beta</h1>" in body
 
 
-def test_head_is_get_without_the_body(serve: Callable[..., Server]) -> None:
-    server = serve()
+def test_head_is_get_without_the_body(idle: Server) -> None:
+    server = idle
     for path in ("/beta/", "/__sitegen/overlay.css", "/livereload.js", "/nothing"):
         status, headers, body = server.request(path)
         head_status, head_headers, head_body = server.request(path, method="HEAD")
@@ -313,8 +277,8 @@ async def open_socket(port: int, origin: str | None) -> None:
     "origin",
     ["http://evil.example", "http://127.0.0.1:1", "http://evil.example:{port}", "http://localhost:{port}", "null"],
 )
-def test_reload_socket_refuses_other_origins(serve: Callable[..., Server], origin: str) -> None:
-    server = serve()
+def test_reload_socket_refuses_other_origins(idle: Server, origin: str) -> None:
+    server = idle
     with pytest.raises(HTTPClientError) as refused:
         asyncio.run(open_socket(server.port, origin.format(port=server.port)))
     assert refused.value.code == 403

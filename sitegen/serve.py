@@ -72,16 +72,13 @@ class Preview:
         except Exception as exc:  # a bug in the engine: the preview stays up and shows it
             self.problems = (Problem("(internal)", 0, f"{type(exc).__name__}: {exc}"),)
             log.warning("build failed with an internal error, still serving the last good site:")
+            log.debug("the internal error:", exc_info=True)
         else:
             self.last, self.problems = built, built.warnings
             elapsed = (time.perf_counter() - started) * 1000
             log.info("rebuilt in %.0f ms (%d pages)", elapsed, len(built.site.pages))
         for problem in self.problems:
             log.warning("  %s", problem)
-
-    @property
-    def failed(self) -> bool:
-        return any(p.is_error for p in self.problems)
 
     def lookup(self, path: str) -> bytes | None:
         """The bytes of the last good build's file at ``path`` ("a/index.html"), or None.
@@ -103,7 +100,7 @@ def refuse_foreign_host(handler: web.RequestHandler) -> None:
         handler.send_error(403)
 
 
-def with_overlay(page: bytes, problems: tuple[Problem, ...], port: int) -> bytes:
+def preview_page(page: bytes, problems: tuple[Problem, ...], port: int) -> bytes:
     """The page with the reload script and, after a failed build, the overlay, before </body>."""
     snippet = overlay_html(problems) if any(p.is_error for p in problems) else ""
     snippet += f'<script src="/livereload.js?port={port}"></script>'
@@ -154,7 +151,7 @@ class SiteHandler(web.RequestHandler):
     def send(self, status: int, data: bytes, name: str) -> None:
         kind = mimetypes.guess_type(name)[0] or "application/octet-stream"
         if kind == "text/html":
-            data, kind = with_overlay(data, self.preview.problems, self.port), "text/html; charset=utf-8"
+            data, kind = preview_page(data, self.preview.problems, self.port), "text/html; charset=utf-8"
         self.set_status(status)
         self.set_header("Content-Type", kind)
         self.set_header("Cache-Control", "no-store")

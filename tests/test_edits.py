@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 import threading
 import time
@@ -10,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from sitegen.edits import Edits, is_source
+from sitegen.edits import QUIET_S, Edits, is_source
 
 
 @pytest.fixture
@@ -58,13 +59,24 @@ def test_which_files_are_sources(tmp_path: Path, name: str, source: bool) -> Non
 
 
 def test_many_saves_of_one_file_are_one_burst(edits: Edits) -> None:
+    bursts: list[set[Path]] = []
+    collector = threading.Thread(target=lambda: bursts.extend(iter(edits.next_burst, None)), daemon=True)
+    collector.start()  # waiting, as the server's rebuild thread is, while the saves come
     article = edits.root / "content/articles/a.md"
+    saved = []
     for index in range(20):
         article.write_text(f"save {index}")
+        saved.append(time.monotonic())
         time.sleep(0.005)
-    assert next_burst(edits) == {"content/articles/a.md"}
-    (edits.root / "static/style.css").write_text("a {}")  # the next burst has this alone
-    assert next_burst(edits) == {"static/style.css"}
+    time.sleep(0.3)
+    (edits.root / "static/style.css").write_text("a {}")  # well after the burst: one of its own
+    time.sleep(0.3)
+    edits.stop()
+    collector.join(5)
+    shown = [{path.relative_to(edits.root).as_posix() for path in burst} for burst in bursts]
+    stalls = sum(b - a > QUIET_S for a, b in itertools.pairwise(saved))  # a busy machine paused this test
+    assert 1 <= len(shown) - 1 <= 1 + stalls, shown
+    assert shown[:-1] == [{"content/articles/a.md"}] * (len(shown) - 1) and shown[-1] == {"static/style.css"}
 
 
 def test_a_save_while_the_last_burst_is_handled_is_one_more_burst(edits: Edits) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import http.client
+import itertools
 import os
 import shutil
 import socket
@@ -20,6 +21,8 @@ import pytest
 from sitekit import GOOD_BODY, ROOT, SITE_YAML, article, good_files
 from tornado.httpclient import HTTPClientError, HTTPRequest
 from tornado.websocket import websocket_connect
+
+from sitegen.edits import QUIET_S
 
 
 def free_port() -> int:
@@ -142,11 +145,15 @@ def test_burst_of_saves_is_one_rebuild(serve: Callable[..., Server]) -> None:
     server = serve()
     before = server.rebuilds()
     beta = server.root / "content/articles/beta.md"
+    saved = []
     for index in range(20):  # one file saved again and again, as a formatter or a save-all does
         edit(beta, article("beta", 2, GOOD_BODY["beta"] + f"\nSave number {index}.\n"))
+        saved.append(time.monotonic())
+        time.sleep(0.005)
     server.wait_for("/beta/", "Save number 19.")
     time.sleep(0.5)
-    assert server.rebuilds() - before == 1, server.log.read_text()
+    stalls = sum(b - a > QUIET_S for a, b in itertools.pairwise(saved))  # a busy machine paused this test
+    assert 1 <= server.rebuilds() - before <= 1 + stalls, server.log.read_text()
 
 
 def test_site_yaml_saved_by_renaming_over_it_is_seen_every_time(serve: Callable[..., Server]) -> None:

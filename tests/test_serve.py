@@ -6,6 +6,7 @@ import asyncio
 import http.client
 import itertools
 import os
+import random
 import shutil
 import socket
 import subprocess
@@ -274,8 +275,9 @@ def test_head_is_get_without_the_body(idle: Server) -> None:
         assert int(head_headers["content-length"]) == len(body) > 0
 
 
-async def open_socket(port: int, origin: str | None) -> None:
+async def open_socket(port: int, origin: str | None, host: str = "") -> None:
     headers = {"Origin": origin} if origin else {}
+    headers |= {"Host": host} if host else {}
     socket = await websocket_connect(HTTPRequest(f"ws://127.0.0.1:{port}/livereload", headers=headers))
     socket.close()
 
@@ -285,12 +287,31 @@ async def open_socket(port: int, origin: str | None) -> None:
     ["http://evil.example", "http://127.0.0.1:1", "http://evil.example:{port}", "http://localhost:{port}", "null"],
 )
 def test_reload_socket_refuses_other_origins(idle: Server, origin: str) -> None:
-    server = idle
     with pytest.raises(HTTPClientError) as refused:
-        asyncio.run(open_socket(server.port, origin.format(port=server.port)))
+        asyncio.run(open_socket(idle.port, origin.format(port=idle.port)))
     assert refused.value.code == 403
-    asyncio.run(open_socket(server.port, f"http://127.0.0.1:{server.port}"))  # a page it served
-    asyncio.run(open_socket(server.port, None))  # not a browser, so no page to trust or distrust
+    asyncio.run(open_socket(idle.port, f"http://127.0.0.1:{idle.port}"))  # a page it served
+    asyncio.run(open_socket(idle.port, f"http://localhost:{idle.port}", host=f"localhost:{idle.port}"))
+    asyncio.run(open_socket(idle.port, None))  # not a browser, so no page to trust or distrust
+
+
+def test_reload_socket_refuses_a_rebound_name(idle: Server) -> None:
+    """A page of evil.example whose name now points at 127.0.0.1: same origin, foreign Host."""
+    rebound = f"evil.example:{idle.port}"
+    with pytest.raises(HTTPClientError) as refused:
+        asyncio.run(open_socket(idle.port, f"http://{rebound}", host=rebound))
+    assert refused.value.code == 403
+
+
+def test_odd_paths_never_give_a_server_error(idle: Server) -> None:
+    """Random paths made of the pieces that have broken servers before (seeded: the same every run)."""
+    pieces = ["a", "..", ".", "%", "%2", "%zz", "%00", "%ff", "%c3%28", "%2e%2e", "%2f", "%5c", "\\", "/", "//"]
+    pieces += ["?", "#", "%3f", "beta", "index.html", "x" * 300, "%e9", "\u00e9", "\u00ff", "%0d%0a", ";", "%20"]
+    pieces += ["~", "*", "@", ":", "http:", "%25", "livereload", "__sitegen", "overlay.css", ".sitegen-output"]
+    chosen = random.Random(17)
+    for _ in range(300):
+        path = "/" + "".join(chosen.choice(pieces) for _ in range(chosen.randint(1, 8)))
+        assert idle.raw_status(path) in (200, 301, 302, 403, 404), path
 
 
 def test_symlink_out_of_the_output_is_not_followed(serve: Callable[..., Server], tmp_path: Path) -> None:

@@ -81,8 +81,9 @@ class Preview:
             log.warning("  %s", problem)
 
     def lookup(self, path: str) -> bytes | None:
-        """The bytes of the last good build's file at ``path`` ("a/index.html"), or None.
-        From the output folder: only what lies inside it once symlinks are resolved."""
+        """The bytes of the last good build's file at ``path`` ("a/index.html"), or None: the one
+        place that knows where they are. The output folder, for now: only what lies inside it
+        once symlinks are resolved."""
         root = self.out.resolve()
         try:
             target = (root / path).resolve()

@@ -18,10 +18,9 @@ from sitegen.errors import Problem, SiteError
 from sitegen.pipeline import Options, build, build_to
 from sitegen.publish import missing_origin_notice
 from sitegen.scaffold import new_article
-from sitegen.store import Store
+from sitegen.store import PATH, Store
 
 COMMANDS = ("build", "check", "new", "serve")
-CACHE = ".cache/sitegen.sqlite"
 
 
 def with_default_command(argv: Sequence[str]) -> list[str]:
@@ -75,7 +74,6 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
         help="show draft pages, with a banner (default: yes)",
     )
     s.add_argument("--open", action="store_true", help="open the site in the default browser")
-    s.add_argument("--out", type=Path, default=None, help="output folder (default: _preview in the project)")
     args = parser.parse_args(with_default_command(argv))
     args.project = getattr(args, "project", Path("."))
     args.debug = getattr(args, "debug", False)
@@ -103,14 +101,13 @@ def run(args: argparse.Namespace) -> int:
     if args.command == "serve":
         from sitegen.serve import serve
 
-        out = args.out if args.out is not None else root / "_preview"
-        return serve(root, host=args.host, port=args.port, drafts=args.drafts, out=out, open_browser=args.open)
+        return serve(root, host=args.host, port=args.port, drafts=args.drafts, open_browser=args.open)
     config = load_config(root, base_url=args.base_url)
     options = Options(
         drafts=args.drafts, strict=args.strict, jobs=args.jobs, search=not getattr(args, "no_search", False)
     )
     # check reads the cache but writes nothing at all
-    store = Store(None if args.no_cache else root / CACHE, writable=args.command == "build")
+    store = Store(None if args.no_cache else root / PATH, writable=args.command == "build")
     if args.command == "check":
         result = build(config, options, store)
         report(result.problems)

@@ -17,7 +17,7 @@ import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import markdown as markdown_package
 
@@ -30,7 +30,6 @@ from .glossary import Term
 from .markdown import Link, Rendered
 
 log = logging.getLogger("sitegen")
-_T = TypeVar("_T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,7 +85,9 @@ def decode_entry(data: bytes) -> SourceEntry | None:
     """The entry ``data`` holds, or None if it is not one this engine wrote."""
     try:
         page, rendered, problems = json.loads(data)
-        return SourceEntry(_build(Page, page), _build(Rendered, rendered), tuple(Problem(*p) for p in problems))
+        page = Page(*_converted(PAGE_CONVERTERS, page))
+        rendered = Rendered(*_converted(RENDERED_CONVERTERS, rendered))
+        return SourceEntry(page, rendered, tuple(Problem(*p) for p in problems))
     except (ValueError, KeyError, TypeError) as exc:
         log.info("cache entry ignored: %s", exc)
         return None
@@ -106,16 +107,10 @@ def _default(value: Any) -> Any:
     raise TypeError(f"cannot store {type(value).__name__}")
 
 
-def _build(kind: type[_T], values: list[Any]) -> _T:
-    converters = _converters(kind)
+def _converted(converters: tuple[Callable[[Any], Any], ...], values: list[Any]) -> list[Any]:
     if not isinstance(values, list) or len(values) != len(converters):
-        raise ValueError(f"{kind.__name__}: {len(values)} fields stored, {len(converters)} expected")
-    return kind(*(convert(value) for convert, value in zip(converters, values, strict=True)))
-
-
-@functools.cache
-def _converters(kind: type) -> tuple[Callable[[Any], Any], ...]:
-    return tuple(_converter(str(f.type)) for f in dataclasses.fields(kind))
+        raise ValueError(f"{len(values)} fields stored, {len(converters)} expected")
+    return [convert(value) for convert, value in zip(converters, values, strict=True)]
 
 
 def _converter(annotation: str) -> Callable[[Any], Any]:
@@ -136,3 +131,7 @@ def _converter(annotation: str) -> Callable[[Any], Any]:
 
 def _same(value: Any) -> Any:
     return value
+
+
+PAGE_CONVERTERS = tuple(_converter(str(f.type)) for f in dataclasses.fields(Page))
+RENDERED_CONVERTERS = tuple(_converter(str(f.type)) for f in dataclasses.fields(Rendered))

@@ -1,260 +1,106 @@
-"""`build.py serve`: build, serve the output on 127.0.0.1, rebuild on every edit, reload the browser.
+"""`build.py serve`: build, serve the last good build on 127.0.0.1, rebuild after every burst
+of saves (edits.py), and tell the browser to reload once the new build is in place.
 
 The `livereload` package supplies the browser side (livereload.js and its WebSocket
-protocol). Watching, debouncing and serving are ours, because its own Server rebuilds once
-per changed file, ignores a second change within 3 seconds (DEFAULT_RELOAD_TIME), follows
-symlinks out of the served folder and accepts WebSocket connections from any origin:
+protocol); its own Server is not used, because it rebuilds once per changed file, ignores a
+second change within 3 seconds, follows symlinks out of the served folder and accepts
+WebSocket connections from any origin. What the server keeps between rebuilds is one
+Preview. A failed rebuild keeps the last good site, and every HTML page then shows the
+problems in an overlay.
 
-- on Linux, inotify (watch.py) reports a save at once; without it, a poll loop snapshots
-  the sources every 50 ms (and, with it, every second as a safety net). A burst of saves is
-  one rebuild once the files have been quiet for 30 ms (at most 1 s after the first save),
-  and a save during a rebuild causes one more;
-- the browser is told to reload only after the new output has been swapped in;
-- a failed rebuild keeps the last good site and every HTML page shows an error overlay;
-- files are served only from inside the output folder, after resolving symlinks.
+Only requests whose Host names this server are answered (a page on another site could
+otherwise read drafts through DNS rebinding), the reload socket only accepts pages this
+server served, and every path gets 200, a same-host redirect, 403 or 404 (guard.py).
 """
 
 from __future__ import annotations
 
-import contextlib
 import errno
-import gc
 import html
 import logging
 import mimetypes
-import os
+import threading
 import time
 import webbrowser
 from dataclasses import dataclass, field
 from pathlib import Path
-from stat import S_ISREG
-from urllib.parse import unquote, urlsplit
+from typing import Any
+from urllib.parse import quote
 
 from livereload.handlers import LiveReloadHandler, LiveReloadJSHandler
-from tornado import ioloop, web
+from tornado import httpserver, ioloop, web
 
-from . import watch
-from .cache import BuildCache
-from .config import load_config
-from .content import FileState, file_state, ignored_name, walk_files
+from .config import Config, load_config
+from .edits import Edits
 from .errors import ConfigError, Problem, SiteError
-from .pipeline import Loaded, Options, build_to
-from .watch import Inotify
-from .writer import MARKER
+from .guard import WILDCARDS, Listening, output_path
+from .pipeline import Built, Options, build
+from .store import PATH, Store
 
 log = logging.getLogger("sitegen")
-POLL_MS = 50  # how often the sources are checked for changes without inotify
-SAFETY_POLL_MS = 1000  # and with it, in case an event was missed
-QUIET_MS = 30  # after a change, check again this soon; no further change then means the burst is over
-MAX_WAIT_S = 1.0  # rebuild even if saves keep coming for this long
-IDLE_COLLECT_S = 10.0  # collect garbage once no rebuild has happened for this long
-LOOPBACK = {"127.0.0.1", "localhost", "::1", "[::1]"}
 OVERLAY_CSS = Path(__file__).with_name("overlay.css")
-
-
-def start_watcher(root: Path) -> Inotify | None:
-    """inotify on content/, templates/ and static/ (recursively) and the project folder itself
-    (for site.yaml; not recursively, so the output folder inside it is never watched).
-    SITEGEN_WATCH=poll in the environment forces polling (the tests run both ways)."""
-    if os.environ.get("SITEGEN_WATCH") == "poll" or not watch.available():
-        return None
-    try:
-        watcher = Inotify([root / name for name in ("content", "templates", "static") if (root / name).is_dir()])
-        watcher.add(root)
-    except OSError as exc:
-        log.info("inotify unavailable (%s): polling every %d ms", exc, POLL_MS)
-        return None
-    return watcher
-
-
-def updated_snapshot(root: Path, seen: dict[str, FileState], touched: set[Path]) -> dict[str, FileState]:
-    """``seen`` (a snapshot()) with the state of each of ``touched`` (files the watcher named)
-    taken again: what snapshot() would return now, if no other file changed."""
-    now = dict(seen)
-    for path in touched:
-        try:
-            relative = path.relative_to(root).as_posix()
-        except ValueError:
-            continue
-        folder, _, rest = relative.partition("/")
-        watched = relative == "site.yaml" or (folder in ("content", "templates", "static") and rest)
-        if not watched or any(ignored_name(part) for part in rest.split("/") if part):
-            continue
-        try:
-            stat = path.stat()
-        except OSError:
-            now.pop(relative, None)
-            continue
-        if S_ISREG(stat.st_mode):
-            now[relative] = file_state(stat)
-        else:
-            now.pop(relative, None)
-    return now
-
-
-def snapshot(root: Path) -> dict[str, FileState]:
-    """The state of every watched source file: content/, templates/, static/, site.yaml."""
-    found: dict[str, FileState] = {}
-    for folder in ("content", "templates", "static"):
-        stats: dict[str, FileState] = {}
-        walk_files(root / folder, stats=stats)
-        found.update((f"{folder}/{path}", stat) for path, stat in stats.items())
-    with contextlib.suppress(OSError):
-        found["site.yaml"] = file_state((root / "site.yaml").stat())
-    return found
 
 
 @dataclass
 class Preview:
-    """The dev server's state: what was last built, and what is wrong now."""
+    """What the dev server keeps between rebuilds: the config, the store, the last good
+    build and the problems of the latest one."""
 
     root: Path
-    out: Path
     drafts: bool
-    cache: BuildCache = field(default_factory=BuildCache)
-    problems: list[Problem] = field(default_factory=list)
-    builds: int = 0
-    seen: dict[str, FileState] = field(default_factory=dict)
-    first_change: float = 0.0
-    pending: bool = False
-    loaded: Loaded | None = None  # of the last good build, reused by the next (see pipeline.load_site)
+    config: Config
+    store: Store = field(default_factory=Store)
+    last: Built | None = None
+    problems: tuple[Problem, ...] = ()
 
-    def rebuild(self, seen: dict[str, FileState] | None = None) -> None:
-        """Build once; on failure keep the last good output and remember the problems.
+    def rebuild(self) -> Built:
+        """The one call into the pipeline: the site in memory, reusing the last build."""
+        options = Options(drafts=self.drafts, search=False)
+        return build(self.config, options, self.store, self.last.as_last() if self.last else None)
 
-        ``seen``: the snapshot the caller just took, if any; changes after it cause another rebuild.
-        """
+    def refresh(self) -> None:
+        """Read site.yaml again and rebuild; on failure keep the last good build and its output."""
         started = time.perf_counter()
-        self.seen = seen if seen is not None else snapshot(self.root)
-        self.builds += 1
         try:
-            config = load_config(self.root, base_url="/")
-            if config.content_dir == self.root / "content":  # the build lists content/ as just seen
-                self.cache.listing = {k[8:]: v for k, v in self.seen.items() if k.startswith("content/")}
-            result = build_to(config, Options(drafts=self.drafts, search=False), self.out, self.cache, self.loaded)
-            self.loaded = result.loaded
-            self.problems = [p for p in result.warnings]
-            elapsed = (time.perf_counter() - started) * 1000
-            log.info("rebuilt in %.0f ms (%d pages)", elapsed, len(result.site.pages))
+            self.config = load_config(self.root, base_url="/")
+            built = self.rebuild()
         except SiteError as exc:
-            self.problems = list(exc.problems)
+            self.problems = tuple(exc.problems)
             log.warning("build failed, still serving the last good site:")
-        except Exception as exc:
-            self.problems = [Problem("(internal)", 0, f"{type(exc).__name__}: {exc}")]
+        except Exception as exc:  # a bug in the engine: the preview stays up and shows it
+            self.problems = (Problem("(internal)", 0, f"{type(exc).__name__}: {exc}"),)
             log.warning("build failed with an internal error, still serving the last good site:")
+            log.debug("the internal error:", exc_info=True)
+        else:
+            self.last, self.problems = built, built.problems
+            elapsed = (time.perf_counter() - started) * 1000
+            log.info("rebuilt in %.0f ms (%d pages)", elapsed, len(built.site.pages))
         for problem in self.problems:
             log.warning("  %s", problem)
 
-    @property
-    def failed(self) -> bool:
-        return any(p.is_error for p in self.problems)
-
-    def poll(self) -> bool:
-        """Called every POLL_MS (QUIET_MS while a change is pending); rebuild once changes stop. True if rebuilt."""
-        now = snapshot(self.root)
-        if now != self.seen:
-            if not self.pending:
-                self.first_change = time.monotonic()
-            self.seen, self.pending = now, True
-            if time.monotonic() - self.first_change < MAX_WAIT_S:
-                return False
-        if not self.pending:
-            return False
-        self.pending = False
-        self.rebuild(now)
-        return True
-
-    def settle(self, touched: set[Path] | None = None) -> bool:
-        """Called when the watcher saw changes and then none for QUIET_MS: rebuild if a file changed.
-
-        ``touched``: the files the watcher named, if it could name them all: only they are
-        looked at again (listing 4,000 sources took ~35 ms of every rebuild); the safety
-        poll still compares whole snapshots.
-        """
-        now = snapshot(self.root) if touched is None else updated_snapshot(self.root, self.seen, touched)
-        if now == self.seen and not self.pending:
-            return False
-        self.pending = False
-        self.rebuild(now)
-        return True
+    def lookup(self, path: str) -> bytes | None:
+        """The bytes of the last good build's file at ``path`` ("a/index.html"), or None. The
+        build lives in memory only, as `hugo server` keeps it: nothing is written to disk."""
+        return self.last.files.get(path) if self.last else None
 
 
-class ReloadSocket(LiveReloadHandler):  # type: ignore[misc]
-    """livereload's WebSocket, accepting pages from this machine (or the served host) only."""
-
-    def check_origin(self, origin: str) -> bool:
-        host = urlsplit(origin).hostname or ""
-        return host in LOOPBACK or host == (self.request.host_name or "")
-
-    @classmethod
-    def reload_all(cls) -> None:
-        message = {"command": "reload", "path": "*", "liveCSS": False, "liveImg": False}
-        for waiter in list(cls.waiters):
-            try:
-                waiter.write_message(message)
-            except Exception:
-                cls.waiters.discard(waiter)
+def refuse_foreign_host(handler: web.RequestHandler) -> None:
+    """Answer 403, before anything else, a request whose Host does not name this server."""
+    listening: Listening = handler.settings["listening"]
+    if not listening.accepts(handler.request.host):
+        handler.send_error(403)
 
 
-class SiteHandler(web.RequestHandler):
-    """Files from the output folder only; HTML gets the reload script and, after a failed build, the overlay."""
-
-    def initialize(self, preview: Preview, port: int) -> None:
-        self.preview = preview
-        self.port = port
-
-    def get(self, _: str) -> None:
-        raw = self.request.path
-        decoded = unquote(raw)
-        if "\\" in decoded or "\0" in decoded or ".." in decoded.split("/"):
-            return self._fail(403)
-        root = self.preview.out.resolve()
-        target = (root / decoded.lstrip("/")).resolve()
-        if not target.is_relative_to(root) or target.name == MARKER:
-            return self._fail(403)
-        if target.is_dir():
-            if not raw.endswith("/"):
-                return self.redirect(raw + "/")
-            target = target / "index.html"
-        if not target.is_file():
-            return self._fail(404)
-        self._send(target, 200)
-
-    def _fail(self, status: int) -> None:
-        page = self.preview.out.resolve() / "404.html"
-        if status == 404 and page.is_file():
-            return self._send(page, 404)
-        self.set_status(status)
-        self._finish_html(f"<!doctype html><title>{status}</title><h1>{status}</h1>".encode(), status)
-
-    def _send(self, path: Path, status: int) -> None:
-        self.set_status(status)
-        data = path.read_bytes()
-        if path.suffix == ".html":
-            return self._finish_html(data, status)
-        self.set_header("Content-Type", mimetypes.guess_type(path.name)[0] or "application/octet-stream")
-        self.set_header("Cache-Control", "no-store")
-        self.finish(data)
-
-    def _finish_html(self, data: bytes, status: int) -> None:
-        snippet = overlay_html(self.preview.problems) if self.preview.failed else ""
-        snippet += f'<script src="/livereload.js?port={self.port}"></script>'
-        text = data.decode("utf-8", "replace")
-        index = text.rfind("</body>")
-        text = text[:index] + snippet + text[index:] if index >= 0 else text + snippet
-        self.set_status(status)
-        self.set_header("Content-Type", "text/html; charset=utf-8")
-        self.set_header("Cache-Control", "no-store")
-        self.finish(text.encode("utf-8"))
+def preview_page(page: bytes, problems: tuple[Problem, ...], port: int) -> bytes:
+    """The page with the reload script and, after a failed build, the overlay, before </body>."""
+    snippet = overlay_html(problems) if any(p.is_error for p in problems) else ""
+    snippet += f'<script src="/livereload.js?port={port}"></script>'
+    index = page.rfind(b"</body>")
+    index = index if index >= 0 else len(page)
+    return page[:index] + snippet.encode() + page[index:]
 
 
-class OverlayStyle(web.RequestHandler):
-    def get(self) -> None:
-        self.set_header("Content-Type", "text/css; charset=utf-8")
-        self.finish(OVERLAY_CSS.read_bytes())
-
-
-def overlay_html(problems: list[Problem]) -> str:
+def overlay_html(problems: tuple[Problem, ...]) -> str:
     """The error overlay: every problem as file:line and message."""
     items = "".join(
         f'<li><span class="where">{html.escape(p.path)}:{p.line}</span> {html.escape(p.message)}</li>' for p in problems
@@ -267,91 +113,138 @@ def overlay_html(problems: list[Problem]) -> str:
     )
 
 
-def make_app(preview: Preview, port: int) -> web.Application:
+class SiteHandler(web.RequestHandler):
+    """The last good build's files; HTML gets the reload script and, after a failed build, the overlay."""
+
+    def initialize(self, preview: Preview, port: int) -> None:
+        self.preview = preview
+        self.port = port
+
+    def prepare(self) -> None:
+        refuse_foreign_host(self)
+
+    def head(self) -> None:
+        self.get()  # tornado sends the headers of a HEAD response without the body
+
+    def get(self) -> None:
+        path = output_path(self.request.path)
+        if path is None:
+            return self.send(403, b"<!doctype html><title>403</title><h1>403 Forbidden</h1>", "403.html")
+        found = path if path and not path.endswith("/") else path + "index.html"
+        data = self.preview.lookup(found)
+        if data is not None:
+            return self.send(200, data, found)
+        if path and not path.endswith("/") and self.preview.lookup(path + "/index.html") is not None:
+            return self.redirect("/" + quote(path) + "/")  # a path alone: never to another host
+        missing = self.preview.lookup("404.html") or b"<!doctype html><title>404</title><h1>404 Not Found</h1>"
+        self.send(404, missing, "404.html")
+
+    def send(self, status: int, data: bytes, name: str) -> None:
+        kind = mimetypes.guess_type(name)[0] or "application/octet-stream"
+        if kind == "text/html":
+            data, kind = preview_page(data, self.preview.problems, self.port), "text/html; charset=utf-8"
+        self.set_status(status)
+        self.set_header("Content-Type", kind)
+        self.set_header("Cache-Control", "no-store")
+        self.set_header("X-Content-Type-Options", "nosniff")
+        self.finish(data)
+
+
+class ReloadSocket(LiveReloadHandler):  # type: ignore[misc]
+    """livereload's WebSocket, for pages this server served only."""
+
+    def prepare(self) -> None:
+        refuse_foreign_host(self)
+
+    async def get(self, *args: Any, **kwargs: Any) -> None:
+        if self.request.headers.get("Upgrade", "").lower() != "websocket":
+            self.send_error(404)  # a plain GET: no page here (tornado would answer 400)
+        else:
+            await super().get(*args, **kwargs)
+
+    def head(self) -> None:
+        self.send_error(404)
+
+    def check_origin(self, origin: str) -> bool:
+        """Called (since tornado 6.6) only when the Origin is not this server's: refuse."""
+        return bool(origin.lower() == f"http://{self.request.host.lower()}")
+
+    @classmethod
+    def reload_all(cls) -> None:
+        message = {"command": "reload", "path": "*", "liveCSS": False, "liveImg": False}
+        for waiter in list(cls.waiters):
+            try:
+                waiter.write_message(message)
+            except Exception:
+                cls.waiters.discard(waiter)
+
+
+class ReloadScript(LiveReloadJSHandler):  # type: ignore[misc]
+    def prepare(self) -> None:
+        refuse_foreign_host(self)
+
+    def head(self) -> None:
+        self.get()
+
+
+class OverlayStyle(web.RequestHandler):
+    def prepare(self) -> None:
+        refuse_foreign_host(self)
+
+    def head(self) -> None:
+        self.get()
+
+    def get(self) -> None:
+        self.set_header("Content-Type", "text/css; charset=utf-8")
+        self.finish(OVERLAY_CSS.read_bytes())
+
+
+def make_app(preview: Preview, listening: Listening) -> web.Application:
     return web.Application(
         [
             (r"/livereload", ReloadSocket),
-            (r"/livereload\.js", LiveReloadJSHandler),
+            (r"/livereload\.js", ReloadScript),
             (r"/__sitegen/overlay\.css", OverlayStyle),
-            (r"/(.*)", SiteHandler, {"preview": preview, "port": port}),
-        ]
+            (r"/.*", SiteHandler, {"preview": preview, "port": listening.port}),  # no group: tornado would decode it
+        ],
+        listening=listening,
     )
 
 
-def serve(root: Path, *, host: str, port: int, drafts: bool, out: Path, open_browser: bool) -> int:
-    """Run the dev server until Ctrl-C. Returns the exit code."""
-    load_config(root, base_url="/")  # a broken site.yaml is a usage error before anything starts
-    out = out if out.is_absolute() else Path.cwd() / out
-    preview = Preview(root=root, out=out, drafts=drafts)
-    app = make_app(preview, port)
+def listen(app: web.Application, host: str, port: int) -> httpserver.HTTPServer:
+    """Start listening, or a one-line usage error."""
     try:
-        server = app.listen(port, address=host)
+        return app.listen(port, address=host)
     except OSError as exc:
         if exc.errno == errno.EADDRINUSE:
-            raise ConfigError(
-                [Problem("--port", 0, f"port {port} is already in use; choose another with --port")]
-            ) from None
+            message = f"port {port} is already in use; choose another with --port"
+            raise ConfigError([Problem("--port", 0, message)]) from None
         raise ConfigError([Problem("--host", 0, f"cannot listen on {host}:{port}: {exc.strerror}")]) from None
-    if host not in LOOPBACK:
+
+
+def rebuild_after_edits(preview: Preview, edits: Edits, loop: ioloop.IOLoop) -> None:
+    """The rebuild thread: one rebuild per burst of saves, then a reload of every open page."""
+    while edits.next_burst() is not None:
+        preview.refresh()
+        loop.add_callback(ReloadSocket.reload_all)
+
+
+def serve(root: Path, *, host: str, port: int, drafts: bool, open_browser: bool) -> int:
+    """Run the dev server until Ctrl-C. Returns the exit code."""
+    config = load_config(root, base_url="/")  # a broken site.yaml is a usage error before anything starts
+    preview = Preview(root, drafts, config, Store(root / PATH))
+    server = listen(make_app(preview, Listening.on(host, port)), host, port)
+    if host not in ("localhost", "127.0.0.1", "::1"):
         log.warning("warning: listening on %s: anyone who can reach this machine can read the preview", host)
-    preview.rebuild()
-    url = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}/"
-    log.warning(
-        "Serving %s at %s (drafts %s). Press Ctrl-C to stop.", root.resolve().name, url, "shown" if drafts else "hidden"
-    )
-
+    edits = Edits(root)
+    edits.start()  # before the first build, so that no save is missed
+    preview.refresh()
+    shown_host = "127.0.0.1" if host in WILDCARDS else f"[{host}]" if ":" in host else host
+    url = f"http://{shown_host}:{port}/"
+    shown = "shown" if drafts else "hidden"
+    log.warning("Serving %s at %s (drafts %s). Press Ctrl-C to stop.", root.resolve().name, url, shown)
     loop = ioloop.IOLoop.current()
-    watcher = start_watcher(root)
-    poll_ms = SAFETY_POLL_MS if watcher else POLL_MS
-
-    pending_collect: object | None = None  # the scheduled collect_garbage()
-
-    def collect_garbage() -> None:
-        """Builds freeze what they make (pipeline.gc_paused); once the editor pauses, give it
-        back to the collector. Not sooner: a full collection of a large site's index takes
-        ~100 ms, which would otherwise land in the middle of the next edit's rebuild."""
-        nonlocal pending_collect
-        pending_collect = None
-        gc.unfreeze()
-        gc.collect()
-
-    def rebuilt() -> None:
-        nonlocal pending_collect
-        ReloadSocket.reload_all()
-        if pending_collect is not None:
-            loop.remove_timeout(pending_collect)
-        pending_collect = loop.call_later(IDLE_COLLECT_S, collect_garbage)
-
-    def tick() -> None:
-        try:
-            if preview.poll():
-                rebuilt()
-        finally:
-            loop.call_later((QUIET_MS if preview.pending else poll_ms) / 1000, tick)
-
-    loop.call_later(poll_ms / 1000, tick)
-    if watcher:
-        pending_settle: object | None = None  # the scheduled call to settle(), while a burst goes on
-        burst_started = 0.0
-
-        def settle() -> None:
-            nonlocal pending_settle
-            pending_settle = None
-            if preview.settle(watcher.take() if watcher else None):
-                rebuilt()
-
-        def on_change(fd: int, events: int) -> None:
-            nonlocal pending_settle, burst_started
-            if not watcher.read():
-                return
-            if pending_settle is not None:
-                loop.remove_timeout(pending_settle)
-            else:
-                burst_started = time.monotonic()
-            waited = time.monotonic() - burst_started
-            pending_settle = loop.call_later(0 if waited > MAX_WAIT_S else QUIET_MS / 1000, settle)
-
-        loop.add_handler(watcher.fd, on_change, ioloop.IOLoop.READ)
+    threading.Thread(target=rebuild_after_edits, args=(preview, edits, loop), daemon=True).start()
     if open_browser:
         webbrowser.open(url)
     try:
@@ -360,6 +253,5 @@ def serve(root: Path, *, host: str, port: int, drafts: bool, out: Path, open_bro
         log.warning("stopped")
     finally:
         server.stop()
-        if watcher:
-            watcher.close()
+        edits.stop()
     return 0

@@ -8,7 +8,8 @@ moved aside and made anew when the store is written. sqlite's transactions mean 
 is killed while writing leaves the last complete set of entries.
 
 ``Store(None)`` keeps everything in memory (``--no-cache``, tests). ``writable=False`` reads
-only (``check`` writes nothing).
+only (``check`` writes nothing). One Store may be used from one thread at a time (the dev
+server builds in a thread of its own).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from pathlib import Path
 
 log = logging.getLogger("sitegen")
 SCHEMA = "CREATE TABLE IF NOT EXISTS entries (key TEXT PRIMARY KEY, checksum BLOB NOT NULL, value BLOB NOT NULL)"
+PATH = ".cache/sitegen.sqlite"  # under the project: where build.py and the dev server keep it
 BATCH = 500  # keys per SELECT: sqlite allows 32,766 parameters, but smaller queries start sooner
 
 
@@ -43,7 +45,7 @@ class Store:
             if self.writable:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
             uri = f"{self.path.resolve().as_uri()}?mode={'rwc' if self.writable else 'ro'}"
-            db = sqlite3.connect(uri, uri=True, timeout=30, isolation_level=None)
+            db = sqlite3.connect(uri, uri=True, timeout=30, isolation_level=None, check_same_thread=False)
             if self.writable:
                 db.execute(SCHEMA)
             db.execute("SELECT count(*) FROM entries").fetchone()  # fails here if the file is not a database
@@ -57,7 +59,7 @@ class Store:
         if self.path is not None and self.writable:
             try:
                 self.path.replace(self.path.with_name(self.path.name + ".damaged"))
-                db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+                db = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
                 db.execute(SCHEMA)
                 return db
             except (sqlite3.Error, OSError) as again:
@@ -75,7 +77,7 @@ class Store:
             for start in range(0, len(wanted), BATCH):
                 batch = wanted[start : start + BATCH]
                 marks = ",".join("?" * len(batch))
-                query = f"SELECT key, checksum, value FROM entries WHERE key IN ({marks})"  # noqa: S608
+                query = f"SELECT key, checksum, value FROM entries WHERE key IN ({marks})"
                 for key, check, value in self.db.execute(query, batch):
                     if isinstance(key, str) and isinstance(value, bytes) and check == checksum(key, value):
                         found[key] = value
@@ -117,6 +119,6 @@ class Store:
 
 
 def _memory() -> sqlite3.Connection:
-    db = sqlite3.connect(":memory:", isolation_level=None)
+    db = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
     db.execute(SCHEMA)
     return db

@@ -88,7 +88,7 @@ def ours_target(root: Path, slug: str, port: int, engine: Path) -> Target:
     python, build = bench.our_python(), engine / "build.py"
     return Target(
         root,
-        (python, build, "serve", "--project", root, "--port", str(port), "--out", root / "_preview"),
+        (python, build, "serve", "--project", root, "--port", str(port)),
         root / "content" / "articles" / f"{slug}.md",
         f"/{slug}/",
         (python, build, "build", "--project", root, "--out", root / "_site"),

@@ -3,7 +3,6 @@ related pages, previous/next, and the numbered sources each page cites."""
 
 from __future__ import annotations
 
-import copy
 import html
 import re
 from collections.abc import Mapping
@@ -39,10 +38,7 @@ class Site:
         urls: Urls,
         assets: Mapping[str, str],
         drafts: frozenset[str] = frozenset(),
-        edges: list[Edge] | None = None,
     ) -> None:
-        """``edges``: the links between pages, if known (the last build's, when nothing the
-        index uses has changed); else they are found in every page's links."""
         self.pages = sorted(pages, key=lambda p: (p.kind != "page" or p.slug != "", p.kind, p.order, p.slug))
         self.rendered = rendered
         self.sources = sources
@@ -55,38 +51,11 @@ class Site:
         self.by_output = {p.output_path: p for p in self.pages}
         self.articles = [p for p in self.pages if p.kind == "article"]
         self.position = {p.project_path: i for i, p in enumerate(self.articles)}  # 0-based, articles only
-        self.edges = self._edges() if edges is None else edges
+        self.edges = self._edges()
         self.backlinks = self._backlinks()
         self.outlinks: dict[str, list[Page]] = {p.project_path: [] for p in self.pages}
         for edge in self.edges:
             self.outlinks[edge[0]].append(self.by_source[edge[1]])
-
-    def updated(self, pages: Mapping[str, Page], rendered: Mapping[str, Rendered]) -> Site:
-        """This site with some pages' objects replaced (project path -> new one), and ``rendered``
-        (every page's rendering) for its renderings.
-
-        Only for changes that nothing outside the page shows: the same front matter, link
-        targets, citations, terms and ids (see pipeline.unchanged_outside). The order of pages,
-        the links between them and every index stay as they are; only the objects are swapped.
-        """
-        new = copy.copy(self)
-
-        def swap(page: Page) -> Page:
-            return pages.get(page.project_path, page)
-
-        new.pages = [swap(p) for p in self.pages]
-        new.rendered = rendered
-        new.by_source = {p.project_path: p for p in new.pages}
-        new.by_slug = {p.slug: p for p in new.pages}
-        new.by_output = {p.output_path: p for p in new.pages}
-        new.articles = [swap(p) for p in self.articles]
-        new.backlinks, new.outlinks = dict(self.backlinks), dict(self.outlinks)
-        for path in pages:
-            for target in self.outlinks[path]:
-                new.backlinks[target.project_path] = [swap(p) for p in self.backlinks[target.project_path]]
-            for source in self.backlinks[path]:
-                new.outlinks[source.project_path] = [swap(p) for p in self.outlinks[source.project_path]]
-        return new
 
     # -- navigation -------------------------------------------------------------
     def url(self, page: Page) -> str:

@@ -41,7 +41,7 @@ from .entries import (
 )
 from .errors import Problem, SiteError
 from .glossary import Term, load_glossary
-from .outputs import render_generated, render_page_files
+from .outputs import GENERATED, render_generated, render_page_files
 from .publish import publication_files
 from .site import Site
 from .store import Store
@@ -76,10 +76,10 @@ class Last:
 class Built:
     site: Site
     files: dict[str, bytes]  # every output file but the pages Last.keys said are already there
-    keys: dict[str, str]  # output path -> render key, for pages made from a source
+    keys: dict[str, str]  # output path -> render key, for every page
     problems: tuple[Problem, ...]  # warnings (a build with errors raises SiteError)
     entries: dict[str, SourceEntry]  # entry key -> entry, of every source
-    templates: tuple[str, jinja2.Environment]
+    templates: tuple[str, jinja2.Environment] | None  # the digest of templates/ and its environment, if made
 
     def as_last(self) -> Last:
         return Last(self.files, self.keys, self.entries, self.templates)
@@ -129,7 +129,7 @@ def build_to(config: Config, options: Options, out: Path, store: Store) -> Built
         built = build(config, options, store, Last(keys={name: h.key for name, h in held.items() if h.key}))
         with timed("written"):
             changed = replace_output(out, built.files, built.keys, held)
-    log.info("%d of %d files changed in %s", len(changed), len(built.files), out)
+    log.info("%d of %d files changed in %s", len(changed), len(built.files.keys() | built.keys), out)
     return built
 
 
@@ -220,22 +220,21 @@ def render(
     keys: Mapping[str, str],
     entries: Mapping[str, SourceEntry],
     last: Last,
-) -> tuple[dict[str, bytes], dict[str, str], tuple[str, jinja2.Environment]]:
-    """Every output file, but pages whose render key is that of what ``last`` says is already there."""
+) -> tuple[dict[str, bytes], dict[str, str], tuple[str, jinja2.Environment] | None]:
+    """Every output file, but those whose render key is that of what ``last`` says is already there."""
     digest = templates_digest(config.templates_dir)
-    templates = (
-        last.templates
-        if last.templates and last.templates[0] == digest
-        else (digest, make_environment(config.templates_dir))
-    )
     signature = site_signature(config, options, site, data, digest, entries)
     render_keys = {p.output_path: _hash(signature, keys[p.project_path]) for p in site.pages}
-    kept = {path for path, key in render_keys.items() if last.keys.get(path) == key}
+    render_keys |= {path: _hash(signature, path) for path in GENERATED}  # made from the whole site
+    kept = frozenset(path for path, key in render_keys.items() if last.keys.get(path) == key)
     files = {path: last.files[path] for path in kept if path in last.files}
     stale = [page for page in site.pages if page.output_path not in kept]
-    log.debug("%d of %d pages rendered again", len(stale), len(site.pages))
-    files |= render_page_files(site, config, templates[1], stale)
-    files |= render_generated(site, config, templates[1])
+    templates = last.templates if last.templates and last.templates[0] == digest else None
+    if stale or not kept.issuperset(GENERATED):
+        log.debug("%d of %d pages rendered again", len(stale), len(site.pages))
+        templates = templates or (digest, make_environment(config.templates_dir))
+        files |= render_page_files(site, config, templates[1], stale)
+        files |= render_generated(site, config, templates[1], skip=kept)
     files |= collect_assets(config.static_dir)[1]
     files |= publication_files(site, config)
     return dict(sorted(files.items())), render_keys, templates

@@ -10,7 +10,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
+from .characters import forbidden_at, forbidden_message
 from .errors import Problem
+from .limits import markdown_bounds
 from .schema import Field, validate
 from .yamlfile import YamlError, load_yaml
 
@@ -276,12 +278,19 @@ def walk_files(folder: Path, *, stats: dict[str, FileState] | None = None) -> li
 
 
 def read_source(source: str, kind: str, data: bytes) -> tuple[Page | None, list[Problem]]:
-    """Decode and parse one source's bytes."""
+    """Decode and parse one source's bytes; a page comes back only if it is safe to render."""
+    display = f"content/{source}"
     try:
         text = decode_source(data)
     except UnicodeDecodeError as exc:
-        return None, [decode_problem(f"content/{source}", data, exc)]
-    return parse_page(source, kind, text)
+        return None, [decode_problem(display, data, exc)]
+    found = forbidden_at(text)
+    if found is not None:
+        return None, [Problem(display, found[0], forbidden_message(found[2], f"at column {found[1]}"))]
+    page, problems = parse_page(source, kind, text)
+    if page is not None and (too_much := markdown_bounds(page.body, display, page.body_line)):
+        return None, problems + too_much
+    return page, problems
 
 
 def load_pages(content_dir: Path) -> tuple[list[Page], list[Problem]]:

@@ -1,0 +1,78 @@
+"""Input caps that keep Python-Markdown's rendering of one page bounded, checked before it runs.
+
+Measured with Python-Markdown 3.11.3 and this site's extensions (Python 3.11, default recursion
+limit 1,000, see tests/test_units.py):
+
+- Lists nested 250 deep (4 spaces a level) raise RecursionError; 200 render in 0.12 s. Block
+  quotes inside lists fail the same way. MAX_DEPTH = 40 levels is well inside that, and far
+  beyond the 3 or 4 levels prose uses.
+- ``[`` is tried as the start of a link, image, footnote or citation, each scanning on for its
+  end: the time grows with the square of their number in one block. 4,000 in one paragraph
+  take 1.0 s (``[a](`` 3.4 s, ``![`` 1.7 s); 30,000 take over a minute. MAX_BRACKETS_PER_BLOCK
+  = 500 keeps a block under 0.1 s; the articles use at most 9. MAX_BRACKETS = 5,000 bounds the
+  page as a whole. The lead's worker time limit (site.yaml ``render_timeout``) covers the rest.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .errors import Problem
+
+MAX_DEPTH = 40
+MAX_BRACKETS_PER_BLOCK = 500
+MAX_BRACKETS = 5_000
+# what opens one more level at the start of a line: a quote marker or a list item's marker
+_OPENER = re.compile(r"[ \t]*(?:>|[-*+](?=[ \t]|$)|\d{1,9}[.)](?=[ \t]|$))")
+
+
+def nesting_depth(line: str) -> int:
+    """How many lists and block quotes ``line`` is inside, at most: 4 columns of indentation
+    (a tab counts 4) or one ``>``, ``-``, ``*``, ``+`` or ``1.`` marker each."""
+    stripped = line.lstrip(" \t")
+    indent = line[: len(line) - len(stripped)].replace("\t", "    ")
+    depth, position = len(indent) // 4, 0
+    while (found := _OPENER.match(stripped, position)) is not None and found.end() > position:
+        depth += 1
+        position = found.end()
+    return depth
+
+
+def blocks(body: str) -> list[tuple[int, str]]:
+    """The body's blocks (runs of lines between blank lines) with the offset of each one's first line."""
+    found: list[tuple[int, str]] = []
+    start, lines = 0, body.split("\n")
+    for index, line in enumerate([*lines, ""]):
+        if not line.strip():
+            if index > start:
+                found.append((start, "\n".join(lines[start:index])))
+            start = index + 1
+    return found
+
+
+def markdown_bounds(body: str, display: str, body_line: int) -> list[Problem]:
+    """The caps ``body`` exceeds, each at the line of its block: call before rendering it."""
+    problems: list[Problem] = []
+    for offset, line in enumerate(body.split("\n")):
+        depth = nesting_depth(line)
+        if depth > MAX_DEPTH:
+            message = f"lists and block quotes are nested {depth} deep here; at most {MAX_DEPTH} levels are allowed"
+            problems.append(Problem(display, body_line + offset, message))
+            break
+    total = 0
+    for offset, block in blocks(body):
+        count = block.count("[")
+        total += count
+        if count > MAX_BRACKETS_PER_BLOCK:
+            message = f'this block holds {count} "["; at most {MAX_BRACKETS_PER_BLOCK} are allowed in one paragraph'
+            problems.append(Problem(display, body_line + offset, message))
+            break
+    if total > MAX_BRACKETS and not problems:
+        message = f'the page holds {total} "["; at most {MAX_BRACKETS} are allowed in one page'
+        problems.append(Problem(display, body_line, message))
+    return problems
+
+
+def too_deep(display: str, line: int) -> Problem:
+    """What to report when Python-Markdown overflows its stack anyway (RecursionError)."""
+    return Problem(display, line, "is nested too deeply for the Markdown renderer; flatten its lists and quotes")

@@ -30,6 +30,7 @@ from .glossary import Term, load_glossary
 from .markdown import Rendered
 from .outputs import GENERATED, render_generated
 from .publish import publication_files
+from .safeurl import source_problems as bibliography_link_problems
 from .search import StaleCopyError, Terms, read_back, update_index
 from .site import Site
 from .templates import environment, templates_digest
@@ -153,6 +154,7 @@ def load_site(
     cache = cache if cache is not None else BuildCache()
     bibliography = _unless_unchanged(BIBLIOGRAPHY, config.bibliography, _shown(config, config.bibliography), cache)
     sources, problems = dict(bibliography[0]), list(bibliography[1])
+    problems += bibliography_link_problems(sources.values(), _shown(config, config.bibliography))  # issue #17
     glossary = _unless_unchanged(GLOSSARY, config.glossary, _shown(config, config.glossary), cache)
     terms, term_problems = glossary[0], list(glossary[1])
     problems += term_problems

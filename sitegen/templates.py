@@ -58,6 +58,8 @@ def make_environment(templates_dir: Path, compiled: Path | None = None) -> jinja
         keep_trailing_newline=True,
         auto_reload=False,  # environment() makes a new one when any template changes: no stat() per page
     )
+    # tojson (JSON-LD): compact, non-ASCII kept; it still writes <, >, & and ' as \u escapes
+    env.policies["json.dumps_kwargs"] = {"sort_keys": True, "ensure_ascii": False, "separators": (",", ":")}
     env.globals["cite_source"] = _once_per_source(env)
     return env
 

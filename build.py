@@ -24,7 +24,7 @@ from pathlib import Path
 
 from sitegen.cache import BuildCache
 from sitegen.config import load_config
-from sitegen.errors import Problem, SiteError
+from sitegen.errors import ConfigError, Problem, SiteError, in_order
 from sitegen.pipeline import Options, build, build_to
 from sitegen.publish import missing_origin_notice
 from sitegen.scaffold import new_article
@@ -95,7 +95,7 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
 
 
 def report(problems: Sequence[Problem]) -> None:
-    for problem in sorted(problems):
+    for problem in in_order(problems):
         print(problem, file=sys.stderr)
     errors = sum(p.is_error for p in problems)
     warnings = len(problems) - errors
@@ -132,6 +132,10 @@ def run(args: argparse.Namespace) -> int:
         )
         return 0
     out = args.out if args.out.is_absolute() else Path.cwd() / args.out
+    try:  # where the new output is made beside ``out``
+        out.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ConfigError([Problem("--out", 0, f"{args.out} cannot be created: {exc.strerror} ({exc.filename})")]) from None
     result = build_to(config, options, out, cache)
     report(result.warnings)
     if notice := missing_origin_notice(config):

@@ -181,7 +181,7 @@ def setting_problems(root: Path, values: dict[str, Any], given: dict[str, Any], 
         add("favicon", f"favicon: {wrong} (the favicon is a file under static/)")
     for folder in ("templates", "static"):
         if wrong := project_path_problem(root, folder, folder=True):
-            add(folder, f"the {folder}/ folder: {wrong}")
+            problems.append(Problem(folder, 0, f"the {folder}/ folder: {wrong}"))
     if values["render_timeout"] < 1:
         add("render_timeout", "render_timeout must be at least 1 (seconds)")
     return problems

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
 import re
@@ -14,6 +15,7 @@ from .characters import forbidden_at, forbidden_message
 from .errors import Problem
 from .limits import markdown_bounds
 from .schema import Field, validate
+from .symlinks import link_problem, outside_links
 from .yamlfile import YamlError, load_yaml
 
 _T = TypeVar("_T")
@@ -223,9 +225,19 @@ def discover(
     problems: list[Problem] = []
     if not content_dir.is_dir():
         return [], [Problem("content", 0, "folder not found; create content/articles/ and content/pages/")]
+    if listing is None:  # the dev server's listing comes from its own walk: each file is checked below
+        problems += outside_links(content_dir.parent, content_dir.name)
+        if any(problem.path == content_dir.name for problem in problems):  # the folder itself
+            return [], problems
+    project = content_dir.parent.resolve()
     for source in sorted(walk_files(content_dir) if listing is None else listing):
         folder, _, name = source.rpartition("/")
         kind = KINDS.get(folder)
+        link = content_dir / source
+        if link.is_symlink() and (wrong := link_problem(link, project)):
+            if listing is not None:
+                problems.append(Problem(f"content/{source}", 0, wrong))
+            continue
         if kind and name.endswith(".md"):
             found.append((source, kind, f"{folder_name}/{source}"))
         elif source in DATA_FILES:
@@ -283,13 +295,15 @@ def read_source(source: str, kind: str, data: bytes) -> tuple[Page | None, list[
     try:
         text = decode_source(data)
     except UnicodeDecodeError as exc:
-        return None, [decode_problem(display, data, exc)]
+        return None, [dataclasses.replace(decode_problem(display, data, exc), phase=0)]
     found = forbidden_at(text)
     if found is not None:
-        return None, [Problem(display, found[0], forbidden_message(found[2], f"at column {found[1]}"))]
+        return None, [Problem(display, found[0], forbidden_message(found[2], f"at column {found[1]}"), phase=0)]
     page, problems = parse_page(source, kind, text)
     if page is not None and (too_much := markdown_bounds(page.body, display, page.body_line)):
-        return None, problems + too_much
+        page, problems = None, problems + too_much
+    if page is None:  # it stops the page from loading: reported before what that causes (errors.in_order)
+        return None, [dataclasses.replace(problem, phase=0) for problem in problems]
     return page, problems
 
 

@@ -75,4 +75,6 @@ def markdown_bounds(body: str, display: str, body_line: int) -> list[Problem]:
 
 def too_deep(display: str, line: int) -> Problem:
     """What to report when Python-Markdown overflows its stack anyway (RecursionError)."""
-    return Problem(display, line, "is nested too deeply for the Markdown renderer; flatten its lists and quotes")
+    return Problem(
+        display, line, "is nested too deeply for the Markdown renderer; flatten its lists and quotes", phase=0
+    )

@@ -124,7 +124,8 @@ class UnsafeHtmlError(Exception):
         located = []
         for item in self.found:
             at = lowered.find(item.needle.lower())
-            located.append(Problem(display, body_line + (body.count("\n", 0, at) if at >= 0 else 0), item.message))
+            line = body_line + (body.count("\n", 0, at) if at >= 0 else 0)
+            located.append(Problem(display, line, item.message, phase=0))  # the page is not loaded
         return located
 
 

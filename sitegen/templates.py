@@ -12,12 +12,15 @@ import jinja2
 from markupsafe import Markup
 
 from .errors import Problem, SiteError
+from .symlinks import outside_links
 
 _kept: dict[Path, tuple[str, jinja2.Environment]] = {}
 
 
 def templates_digest(templates_dir: Path) -> str:
-    """A hash of every file under templates/ (names and bytes)."""
+    """A hash of every file under templates/ (names and bytes); a symlink out of the project is a SiteError."""
+    if problems := outside_links(templates_dir.parent, templates_dir.name):
+        raise SiteError(problems)
     digest = hashlib.sha256()
     for path in sorted(templates_dir.rglob("*")):
         if path.is_file():

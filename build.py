@@ -27,6 +27,7 @@ from sitegen.config import load_config
 from sitegen.errors import ConfigError, Problem, SiteError, in_order
 from sitegen.pipeline import Options, build, build_to
 from sitegen.publish import missing_origin_notice
+from sitegen.safeurl import make_output_parent
 from sitegen.scaffold import new_article
 
 gc.freeze()
@@ -132,10 +133,8 @@ def run(args: argparse.Namespace) -> int:
         )
         return 0
     out = args.out if args.out.is_absolute() else Path.cwd() / args.out
-    try:  # where the new output is made beside ``out``
-        out.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise ConfigError([Problem("--out", 0, f"{args.out} cannot be created: {exc.strerror} ({exc.filename})")]) from None
+    if wrong := make_output_parent(out):
+        raise ConfigError([Problem("--out", 0, f"{args.out} cannot be created: {wrong}")])
     result = build_to(config, options, out, cache)
     report(result.warnings)
     if notice := missing_origin_notice(config):

@@ -1,4 +1,4 @@
-"""What an address or a path given in site.yaml or references.yaml may be.
+"""What an address or a path given in site.yaml, references.yaml or a flag may be.
 
 An address is written into pages, feed.xml and sitemap.xml; one that is not plain http(s)
 (javascript:, data:) runs or embeds something, and a quote, space or control character
@@ -69,4 +69,14 @@ def project_path_problem(root: Path, value: str, *, folder: bool = False) -> str
         return f"{value} is a file, not a folder"
     if not folder and not path.is_file():
         return f"{value} is a folder, not a file"
+    return None
+
+
+def make_output_parent(out: Path) -> str | None:
+    """Create the folder ``out`` is made in (the new output is written beside ``out``); say why not."""
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        blocker = next((p for p in (out.parent, *out.parent.parents) if p.exists() and not p.is_dir()), None)
+        return f"{blocker} is a file, not a folder" if blocker else str(exc.strerror)
     return None

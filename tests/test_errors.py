@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -248,7 +250,15 @@ CASES: list[tuple[str, dict[str, str | bytes], str, int]] = [
     ),
     (
         "yaml-alias-bomb-in-tags",
-        {ALPHA: article("alpha", 1, GOOD_BODY["alpha"], related='&a ["x","x","x","x","x","x","x","x"]', tags="[*a,*a,*a,*a,*a,*a,*a,*a,*a]")},
+        {
+            ALPHA: article(
+                "alpha",
+                1,
+                GOOD_BODY["alpha"],
+                related='&a ["x","x","x","x","x","x","x","x"]',
+                tags="[*a,*a,*a,*a,*a,*a,*a,*a,*a]",
+            )
+        },
         f'{ALPHA}:5: YAML anchors ("&a") are not allowed; write the value out',
         1,
     ),
@@ -314,7 +324,11 @@ CASES: list[tuple[str, dict[str, str | bytes], str, int]] = [
     ),
     (
         "raw-html-meta-refresh",
-        {BETA: article("beta", 2, GOOD_BODY["beta"] + '\n<META http-equiv="refresh" content="0;url=https://example.com">\n')},
+        {
+            BETA: article(
+                "beta", 2, GOOD_BODY["beta"] + '\n<META http-equiv="refresh" content="0;url=https://example.com">\n'
+            )
+        },
         f"{BETA}:19: raw HTML <meta> is not allowed",
         1,
     ),
@@ -416,7 +430,11 @@ CASES: list[tuple[str, dict[str, str | bytes], str, int]] = [
     ),
     (
         "reference-url-javascript",
-        {"content/references.yaml": REFERENCES.replace("    verified: true\nbackground", '    url: "javascript:alert(1)"\n    verified: true\nbackground', 1)},
+        {
+            "content/references.yaml": REFERENCES.replace(
+                "    verified: true\nbackground", '    url: "javascript:alert(1)"\n    verified: true\nbackground', 1
+            )
+        },
         'content/references.yaml:2: source "moyer2004": url "javascript:alert(1)" must be an http:// or https:// address',
         1,
     ),
@@ -450,3 +468,129 @@ def test_every_problem_is_reported_in_one_run(make_site: Callable[..., Path]) ->
     result = run_build("--project", root, "check")
     assert result.returncode == 1
     assert "gone.md" in result.stderr and "@nobody" in result.stderr
+
+
+# (id, link under the project, what it points at: "outside-file", "outside-folder", "nowhere", expected, code)
+LINK_CASES: list[tuple[str, str, str, str, int]] = [
+    (
+        "static-file-to-etc-passwd",
+        "static/pw.txt",
+        "/etc/passwd",
+        "static/pw.txt: is a symlink to /etc/passwd, outside the project",
+        1,
+    ),
+    ("static-dangling", "static/gone.png", "nowhere", "static/gone.png: is a symlink to", 1),
+    ("article-from-outside", ALPHA, "outside-file", f"{ALPHA}: is a symlink to", 1),
+    (
+        "content-folder-from-outside",
+        "content/articles/more",
+        "outside-folder",
+        "content/articles/more: is a symlink to",
+        1,
+    ),
+    ("template-from-outside", "templates/page.html", "outside-file", "templates/page.html: is a symlink to", 1),
+    (
+        "templates-folder-from-outside",
+        "templates",
+        "outside-folder",
+        "templates: the templates/ folder: templates lies outside the project",
+        2,
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("link", "target", "expected", "code"), [c[1:] for c in LINK_CASES], ids=[c[0] for c in LINK_CASES]
+)
+def test_a_symlink_out_of_the_project_is_an_error_naming_it(
+    make_site: Callable[..., Path], tmp_path: Path, link: str, target: str, expected: str, code: int
+) -> None:
+    root = make_site()
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "secret.md").write_text(article("alpha", 1, GOOD_BODY["alpha"] + "\nSECRET-TEXT\n"), encoding="utf-8")
+    chosen = {"outside-file": outside / "secret.md", "outside-folder": outside, "nowhere": outside / "gone"}
+    path = root / link
+    if path.is_dir():
+        shutil.rmtree(path)
+    else:
+        path.unlink(missing_ok=True)
+    path.symlink_to(chosen.get(target, Path(target)))
+    result = run_build("--project", root, "build", "--out", root / "_site")
+    assert expected in result.stderr, result.stderr
+    assert result.returncode == code, result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (root / "_site").exists()  # nothing was published, so nothing from outside
+
+
+# (id, files, arguments after --project, expected, code)
+COMMAND_CASES: list[tuple[str, dict[str, str | bytes], list[str], str, int]] = [
+    (
+        "out-under-a-file",
+        {"afile": "x"},
+        ["build", "--out", "{root}/afile/site"],
+        "--out: {root}/afile/site cannot be created: {root}/afile is a file, not a folder",
+        2,
+    ),
+    (
+        "base-url-malformed",
+        {},
+        ["check", "--base-url", "http://[::1/"],
+        '--base-url: base_url "http://[::1/" must be a path',
+        2,
+    ),
+    (
+        "base-url-with-a-space",
+        {},
+        ["check", "--base-url", "https://ex.org/a b/"],
+        '--base-url: base_url "https://ex.org/a b/" must be a path',
+        2,
+    ),
+    ("new-title-too-long", {}, ["new", "a" * 300], "new: the title is 300 characters long; at most 120", 2),
+    (
+        "new-title-with-a-control-character",
+        {},
+        ["new", "Skin\x1bhealth"],
+        "new: the title must be one line of visible text",
+        2,
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("files", "arguments", "expected", "code"), [c[1:] for c in COMMAND_CASES], ids=[c[0] for c in COMMAND_CASES]
+)
+def test_each_command_line_mistake_is_reported(
+    make_site: Callable[..., Path], files: dict[str, str | bytes], arguments: list[str], expected: str, code: int
+) -> None:
+    root = make_site(files)
+    result = run_build("--project", root, *(a.replace("{root}", str(root)) for a in arguments))
+    assert expected.replace("{root}", str(root)) in result.stderr, result.stderr
+    assert result.returncode == code, result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_a_files_own_parse_error_is_printed_before_the_errors_it_causes(make_site: Callable[..., Path]) -> None:
+    root = make_site(
+        {
+            "content/articles/zeta.md": "---\ntitle: [unclosed\n---\n",
+            ALPHA: article("alpha", 1, GOOD_BODY["alpha"] + "\n[z](zeta.md)\n", related="[beta]"),
+        }
+    )
+    result = run_build("--project", root, "check")
+    lines = result.stderr.splitlines()
+    own = next(i for i, line in enumerate(lines) if line.startswith("content/articles/zeta.md:"))
+    caused = next(i for i, line in enumerate(lines) if "zeta.md does not exist" in line)
+    assert own < caused, result.stderr
+    assert result.returncode == 1
+
+
+def test_an_alias_bomb_is_refused_within_a_second(make_site: Callable[..., Path]) -> None:
+    levels = ['a0: &a0 ["x","x","x","x","x","x","x","x","x"]'] + [
+        f"a{i}: &a{i} [" + ",".join([f"*a{i - 1}"] * 9) + "]" for i in range(1, 12)
+    ]
+    root = make_site({"content/glossary.yaml": "\n".join(levels) + "\n"})
+    started = time.monotonic()
+    result = run_build("--project", root, "check")
+    assert time.monotonic() - started < 5  # the start-up of a build included; the YAML part is milliseconds
+    assert 'content/glossary.yaml:1: YAML anchors ("&a0") are not allowed' in result.stderr, result.stderr

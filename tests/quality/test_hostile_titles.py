@@ -9,8 +9,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-
 from sitekit import ROOT, good_files
+
 from .conftest import Watched, goto, serve
 
 pytestmark = pytest.mark.browser

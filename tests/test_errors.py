@@ -225,7 +225,7 @@ CASES: list[tuple[str, dict[str, str | bytes], str, int]] = [
         1,
     ),
     (
-        "lone-surrogate-as-yaml-escape",
+        "delete-character-as-yaml-escape",
         {ALPHA: article("alpha", 1, GOOD_BODY["alpha"], title='"Al\\x7fpha"')},
         f"{ALPHA}:2: U+007F (a control character) written as an escape is not allowed",
         1,
@@ -314,6 +314,18 @@ CASES: list[tuple[str, dict[str, str | bytes], str, int]] = [
         "brackets-that-make-markdown-crawl",
         {ALPHA: article("alpha", 1, GOOD_BODY["alpha"] + "\nFine.\n\n" + "[" * 30_000 + "\n")},
         f'{ALPHA}:21: this block holds 30000 "["; at most 500 are allowed in one paragraph',
+        1,
+    ),
+    (
+        "emphasis-that-makes-markdown-crawl",
+        {ALPHA: article("alpha", 1, GOOD_BODY["alpha"] + "\n" + "*x* " * 8000 + "\n")},
+        f"{ALPHA}:19: this block holds 16000 of the characters [ < * _ ` & !; at most 2000 are allowed in one paragraph",
+        1,
+    ),
+    (
+        "raw-html-nested-too-deep",
+        {BETA: article("beta", 2, GOOD_BODY["beta"] + "\n" + "<div>" * 1000 + "\n")},
+        f"{BETA}:19: raw HTML is nested more than 64 elements deep",
         1,
     ),
     (

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from .errors import ConfigError, Problem
+from .errors import ConfigError, Problem, clip
 from .safeurl import UNSAFE_CHARACTERS, project_path_problem, web_address_problem
 from .schema import Field, validate
 from .yamlfile import YamlError, load_yaml
@@ -124,7 +124,7 @@ def load_config(root: Path, base_url: str | None = None) -> Config:
     if split is None:
         where = "--base-url" if base_url is not None else shown
         problems.append(
-            Problem(where, base_line, f'base_url "{raw_base}" must be a path like "/repo/" or an http(s) URL')
+            Problem(where, base_line, f'base_url "{clip(raw_base)}" must be a path like "/repo/" or an http(s) URL')
         )
         split = ("", "/")
     problems += setting_problems(root, values, loaded.data, loaded.key_lines)
@@ -133,7 +133,7 @@ def load_config(root: Path, base_url: str | None = None) -> Config:
             Problem(
                 shown,
                 loaded.key_lines.get("language", 1),
-                f'language "{values["language"]}" is not a tag like en or en-GB',
+                f'language "{clip(values["language"])}" is not a tag like en or en-GB',
             )
         )
     if problems:

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any, Generic, TypeVar
 
 from .characters import forbidden_at, forbidden_message
-from .errors import Problem
+from .errors import Problem, clip
 from .limits import markdown_bounds
 from .schema import Field, validate
 from .symlinks import link_problem, outside_links
@@ -171,7 +171,9 @@ def _slug_problems(display: str, slug: str, line: int, *, explicit: bool) -> lis
     origin = 'the "slug" key' if explicit else "the file name"
     if not SLUG.match(slug):
         fix = "" if explicit else ' (rename the file or set "slug:")'
-        return [Problem(display, line, f'slug "{slug}" from {origin} must use only a-z, 0-9 and single hyphens{fix}')]
+        return [
+            Problem(display, line, f'slug "{clip(slug)}" from {origin} must use only a-z, 0-9 and single hyphens{fix}')
+        ]
     if slug in RESERVED_SLUGS:
         return [Problem(display, line, f'slug "{slug}" is used by the site itself; choose another')]
     return []

@@ -52,6 +52,11 @@ def in_order(problems: Iterable[Problem]) -> list[Problem]:
     return sorted(problems, key=lambda p: (p.phase if not p.path.endswith(".yaml") and p.path[:2] != "--" else 0, p))
 
 
+def clip(text: str, limit: int = 60) -> str:
+    """``text`` shortened to ``limit`` characters with "...", for a value quoted in a message."""
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
 def suggest(word: str, choices: Iterable[str]) -> str:
     """Return ' Did you mean "x"?' for the nearest spelling, or ''."""
     close = difflib.get_close_matches(word, sorted(choices), n=1, cutoff=0.6)

@@ -11,6 +11,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
+from .content import decode_problem
 from .errors import Problem, SiteError
 from .symlinks import outside_links
 
@@ -24,7 +25,12 @@ def templates_digest(templates_dir: Path) -> str:
     digest = hashlib.sha256()
     for path in sorted(templates_dir.rglob("*")):
         if path.is_file():
-            digest.update(path.relative_to(templates_dir).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+            name, data = path.relative_to(templates_dir).as_posix(), path.read_bytes()
+            try:
+                data.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                raise SiteError([decode_problem(f"templates/{name}", data, exc)]) from None
+            digest.update(name.encode() + b"\0" + data + b"\0")
     return digest.hexdigest()
 
 

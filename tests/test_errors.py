@@ -393,6 +393,18 @@ CASES: list[tuple[str, dict[str, str | bytes], str, int]] = [
         1,
     ),
     (
+        "invalid-utf8-in-a-template",
+        {"templates/page.html": b"{% extends 'base.html' %}\n{# \xff #}\n"},
+        "templates/page.html:2: is not valid UTF-8 (byte 0xff at column 4)",
+        1,
+    ),
+    (
+        "huge-unknown-key",
+        {ALPHA: article("alpha", 1, GOOD_BODY["alpha"], **{"k" * 1000: "1"})},
+        f'{ALPHA}:10: unknown key "{"k" * 57}...".',
+        1,
+    ),
+    (
         "bibliography-path-is-a-folder",
         {"site.yaml": SITE_YAML + "bibliography: content\n"},
         "site.yaml:12: bibliography: content is a folder, not a file",

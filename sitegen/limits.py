@@ -15,6 +15,7 @@ limit 1,000, see tests/test_units.py):
   8,000 ``*x*`` in a paragraph take 5.0 s, 8,000 ``<b>x</b>`` 1.6 s, 8,000 ``&amp;`` 0.5 s;
   2,000 ``*x*`` 0.3 s. MAX_MARKS_PER_BLOCK = 2,000 characters that open inline markup
   (``[ < * _ ` & !``) keeps a block near 0.1 s; the articles' busiest block has 58.
+  MAX_MARKS = 20,000 bounds the page (30 blocks of 1,800 take 2.0 s).
 
 The worker time limit (site.yaml ``render_timeout``) covers what these caps do not foresee.
 """
@@ -29,6 +30,7 @@ MAX_DEPTH = 40
 MAX_BRACKETS_PER_BLOCK = 500
 MAX_BRACKETS = 5_000
 MAX_MARKS_PER_BLOCK = 2_000
+MAX_MARKS = 20_000
 MARKS = "[<*_`&!"
 # what opens one more level at the start of a line: a quote marker or a list item's marker
 _OPENER = re.compile(r"[ \t]*(?:>|[-*+](?=[ \t]|$)|\d{1,9}[.)](?=[ \t]|$))")
@@ -67,11 +69,11 @@ def markdown_bounds(body: str, display: str, body_line: int) -> list[Problem]:
             message = f"lists and block quotes are nested {depth} deep here; at most {MAX_DEPTH} levels are allowed"
             problems.append(Problem(display, body_line + offset, message))
             break
-    total = 0
+    total = total_marks = 0
     for offset, block in blocks(body):
         count = block.count("[")
-        total += count
         marks = sum(block.count(mark) for mark in MARKS)
+        total, total_marks = total + count, total_marks + marks
         if count > MAX_BRACKETS_PER_BLOCK:
             message = f'this block holds {count} "["; at most {MAX_BRACKETS_PER_BLOCK} are allowed in one paragraph'
             problems.append(Problem(display, body_line + offset, message))
@@ -85,6 +87,9 @@ def markdown_bounds(body: str, display: str, body_line: int) -> list[Problem]:
             break
     if total > MAX_BRACKETS and not problems:
         message = f'the page holds {total} "["; at most {MAX_BRACKETS} are allowed in one page'
+        problems.append(Problem(display, body_line, message))
+    elif total_marks > MAX_MARKS and not problems:
+        message = f"the page holds {total_marks} of the characters {' '.join(MARKS)}; at most {MAX_MARKS} in one page"
         problems.append(Problem(display, body_line, message))
     return problems
 

@@ -60,3 +60,9 @@ def test_too_many_brackets_in_a_page_is_a_problem() -> None:
     body = "\n\n".join(["[a] " * 400] * 14)
     (problem,) = markdown_bounds(body, "content/articles/x.md", 1)
     assert problem.message == 'the page holds 5600 "["; at most 5000 are allowed in one page'
+
+
+def test_too_much_markup_in_a_page_is_a_problem() -> None:
+    body = "\n\n".join(["*x* " * 900] * 12)
+    (problem,) = markdown_bounds(body, "content/articles/x.md", 1)
+    assert problem.message == "the page holds 21600 of the characters [ < * _ ` & !; at most 20000 in one page"

@@ -27,6 +27,7 @@ SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 RESERVED_SLUGS = frozenset({"glossary", "bibliography", "static", "search", "404", "feed", "sitemap"})
 KINDS = {"articles": "article", "pages": "page"}
 DATA_FILES = {"references.yaml", "glossary.yaml"}
+UNUSED = "is not used: articles go in content/articles/*.md, pages in content/pages/*.md, images and files in static/"
 
 _COMMON = (
     Field("title", "str", required=True, min_len=1, max_len=120, doc="the page title"),
@@ -227,33 +228,29 @@ def discover(
     problems: list[Problem] = []
     if not content_dir.is_dir():
         return [], [Problem("content", 0, "folder not found; create content/articles/ and content/pages/")]
+    refused: set[str] = set()  # symlinks out of the project: never read
     if listing is None:  # the dev server's listing comes from its own walk: each file is checked below
-        problems += outside_links(content_dir.parent, content_dir.name)
-        if any(problem.path == content_dir.name for problem in problems):  # the folder itself
-            return [], problems
+        links = outside_links(content_dir.parent, content_dir.name)
+        if any(problem.path == content_dir.name for problem in links):  # the folder itself
+            return [], links
+        problems += links
+        refused = {problem.path for problem in links}
     project = content_dir.parent.resolve()
     for source in sorted(walk_files(content_dir) if listing is None else listing):
         folder, _, name = source.rpartition("/")
         kind = KINDS.get(folder)
+        if f"content/{source}" in refused:
+            continue
         link = content_dir / source
-        if link.is_symlink() and (wrong := link_problem(link, project)):
-            if listing is not None:
-                problems.append(Problem(f"content/{source}", 0, wrong))
+        if listing is not None and link.is_symlink() and (wrong := link_problem(link, project)):
+            problems.append(Problem(f"content/{source}", 0, wrong))
             continue
         if kind and name.endswith(".md"):
             found.append((source, kind, f"{folder_name}/{source}"))
         elif source in DATA_FILES:
             continue
         else:
-            problems.append(
-                Problem(
-                    f"content/{source}",
-                    0,
-                    "is not used: articles go in content/articles/*.md, pages in content/pages/*.md, "
-                    "images and files in static/",
-                    level="warning",
-                )
-            )
+            problems.append(Problem(f"content/{source}", 0, UNUSED, level="warning"))
     return found, problems
 
 

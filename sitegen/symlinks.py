@@ -24,23 +24,32 @@ def link_problem(path: Path, project: Path) -> str | None:
 
 
 def outside_links(root: Path, folder: str) -> list[Problem]:
-    """Every symlink under ``root/folder`` (and the folder itself) that points outside the project or nowhere."""
+    """Every symlink under ``root/folder`` (and the folder itself) that points outside the project or nowhere.
+
+    Walked with os.scandir, whose entries know without a system call whether they are links.
+    """
     project = root.resolve()
+    top = root / folder
+    if top.is_symlink():
+        wrong = link_problem(top, project)
+        return [Problem(folder, 0, wrong)] if wrong else []
     problems: list[Problem] = []
-    pending = [(root / folder, folder)]
+    pending = [(str(top), folder)]
     while pending:
         path, shown = pending.pop()
-        if path.is_symlink() and (wrong := link_problem(path, project)):
-            problems.append(Problem(shown, 0, wrong))
-            continue
-        if not path.is_dir() or path.is_symlink():  # a link inside the project: its own folder is scanned
-            continue
         try:
-            entries = sorted(os.scandir(path), key=lambda entry: entry.name)
+            entries = list(os.scandir(path))
+        except FileNotFoundError:
+            continue  # no such folder: whoever needs it says so
         except OSError as exc:
             problems.append(Problem(shown, 0, f"cannot be read: {exc.strerror}"))
             continue
-        pending += [(Path(entry.path), f"{shown}/{entry.name}") for entry in entries]
+        for entry in entries:
+            if entry.is_symlink():
+                if wrong := link_problem(Path(entry.path), project):
+                    problems.append(Problem(f"{shown}/{entry.name}", 0, wrong))
+            elif entry.is_dir(follow_symlinks=False):
+                pending.append((entry.path, f"{shown}/{entry.name}"))
     return sorted(problems)
 
 

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 from collections.abc import Callable
@@ -29,7 +30,7 @@ def write_project(root: Path) -> None:
         (root / name).parent.mkdir(parents=True, exist_ok=True)
         (root / name).write_text(text, encoding="utf-8")
     for folder in ("templates", "static"):
-        subprocess.run(["cp", "-r", str(ROOT / folder), str(root / folder)], check=True)
+        shutil.copytree(ROOT / folder, root / folder)
 
 
 def test_a_title_holding_a_script_opener_still_renders_the_whole_page(

@@ -8,9 +8,11 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from .content import decode_problem, decode_source, ignored_name
 from .errors import ConfigError, Problem, clip
 from .safeurl import UNSAFE_CHARACTERS, project_path_problem, web_address_problem
 from .schema import Field, validate
+from .symlinks import link_problem
 from .yamlfile import YamlError, load_yaml
 
 SITE_FIELDS: tuple[Field, ...] = (
@@ -105,12 +107,17 @@ def load_config(root: Path, base_url: str | None = None) -> Config:
     """Read and validate ``root/site.yaml``; ``base_url`` (from the command line) wins."""
     path = root / "site.yaml"
     shown = "site.yaml"
+    if path.is_symlink() and (wrong := link_problem(path, root.resolve())):
+        raise ConfigError([Problem(shown, 0, wrong)])
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        data = path.read_bytes()
+        text = decode_source(data)
     except FileNotFoundError:
         raise ConfigError([Problem(shown, 0, f"not found in {root} (is this the project folder?)")]) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError([Problem(shown, 0, f"cannot be read: {exc}")]) from None
+    except OSError as exc:
+        raise ConfigError([Problem(shown, 0, f"cannot be read: {exc.strerror}")]) from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError([decode_problem(shown, data, exc)]) from None
     try:
         loaded = load_yaml(text)
     except YamlError as exc:
@@ -179,6 +186,8 @@ def setting_problems(root: Path, values: dict[str, Any], given: dict[str, Any], 
             add(key, f"{key}: {wrong}")
     if wrong := project_path_problem(root / "static", values["favicon"]):
         add("favicon", f"favicon: {wrong} (the favicon is a file under static/)")
+    elif any(ignored_name(part) for part in Path(values["favicon"]).parts):
+        add("favicon", "favicon: a hidden or backup file name, which is never published; rename it")
     for folder in ("templates", "static"):
         if wrong := project_path_problem(root, folder, folder=True):
             problems.append(Problem(folder, 0, f"the {folder}/ folder: {wrong}"))

@@ -281,6 +281,6 @@ class RawHtmlExtension(Extension):
     def extendMarkdown(self, md: markdown.Markdown) -> None:
         findings = self.findings
         md.registerExtension(self)
-        md.treeprocessors.register(_TreeCheck(md, findings), "raw-html-policy-tree", 1)
+        md.treeprocessors.register(_TreeCheck(md, findings), "raw-html-policy-tree", -1)  # after "unescape" (0)
         md.postprocessors.register(_StashCheck(md, findings), "raw-html-policy-check", 35)  # raw_html is 30
         md.postprocessors.register(_Sanitize(md, findings), "raw-html-policy-sanitize", 1)

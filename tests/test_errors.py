@@ -405,6 +405,18 @@ CASES: list[tuple[str, dict[str, str | bytes], str, int]] = [
         1,
     ),
     (
+        "invalid-utf8-in-site-yaml",
+        {"site.yaml": SITE_YAML.encode() + b'editor: "\xe9"\n'},
+        "site.yaml:12: is not valid UTF-8 (byte 0xe9 at column 10)",
+        2,
+    ),
+    (
+        "favicon-hidden-name",
+        {"site.yaml": SITE_YAML + "favicon: .icon.svg\n", "static/.icon.svg": "<svg/>"},
+        "site.yaml:12: favicon: a hidden or backup file name, which is never published",
+        2,
+    ),
+    (
         "bibliography-path-is-a-folder",
         {"site.yaml": SITE_YAML + "bibliography: content\n"},
         "site.yaml:12: bibliography: content is a folder, not a file",
@@ -496,6 +508,7 @@ def test_every_problem_is_reported_in_one_run(make_site: Callable[..., Path]) ->
 
 # (id, link under the project, what it points at: "outside-file", "outside-folder", "nowhere", expected, code)
 LINK_CASES: list[tuple[str, str, str, str, int]] = [
+    ("site-yaml-from-outside", "site.yaml", "outside-file", "site.yaml: is a symlink to", 2),
     (
         "static-file-to-etc-passwd",
         "static/pw.txt",

@@ -23,8 +23,14 @@ The worker time limit (site.yaml ``render_timeout``) covers what these caps do n
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from .errors import Problem
+from .rawhtml import UnsafeHtmlError
+
+if TYPE_CHECKING:
+    from .content import Page
+    from .markdown import Rendered, Renderer
 
 MAX_DEPTH = 40
 MAX_BRACKETS_PER_BLOCK = 500
@@ -94,8 +100,13 @@ def markdown_bounds(body: str, display: str, body_line: int) -> list[Problem]:
     return problems
 
 
-def too_deep(display: str, line: int) -> Problem:
-    """What to report when Python-Markdown overflows its stack anyway (RecursionError)."""
-    return Problem(
-        display, line, "is nested too deeply for the Markdown renderer; flatten its lists and quotes", phase=0
-    )
+def render_bounded(renderer: Renderer, page: Page) -> tuple[Rendered | None, list[Problem]]:
+    """``renderer.render`` of a page markdown_bounds passed; the raw HTML policy's refusal,
+    or a RecursionError on an input the caps did not foresee, comes back as problems."""
+    try:
+        return renderer.render(page.body, page.project_path), []
+    except RecursionError:
+        message = "is nested too deeply for the Markdown renderer; flatten its lists and quotes"
+        return None, [Problem(page.project_path, page.body_line, message, phase=0)]
+    except UnsafeHtmlError as exc:
+        return None, exc.problems(page.project_path, page.body, page.body_line)

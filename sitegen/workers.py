@@ -29,10 +29,9 @@ from .config import Config
 from .content import read_source
 from .errors import Problem
 from .glossary import Term
-from .limits import too_deep
+from .limits import render_bounded
 from .markdown import Renderer
 from .outputs import render_page_files
-from .rawhtml import UnsafeHtmlError
 from .search import page_terms
 from .site import Site
 
@@ -76,12 +75,9 @@ class SourceWorker:
         page, problems = read_source(job.source, job.kind, job.data)
         if page is None:
             return SourceResult(None, tuple(problems))
-        try:  # limits.py keeps known inputs from overflowing; this keeps any other one a problem too
-            rendered = self.renderer.render(page.body, page.project_path)
-        except RecursionError:
-            return SourceResult(None, (*problems, too_deep(page.project_path, page.body_line)))
-        except UnsafeHtmlError as exc:
-            return SourceResult(None, (*problems, *exc.problems(page.project_path, page.body, page.body_line)))
+        rendered, refused = render_bounded(self.renderer, page)  # issue #17: raw HTML policy, RecursionError
+        if rendered is None:
+            return SourceResult(None, (*problems, *refused))
         problems += local_problems(page, rendered, self.sources, self.config)
         search, shown = page_terms(page, rendered), shown_elsewhere(page, rendered)
         page = dataclasses.replace(page, body="")  # not needed once rendered and checked: less to keep and cache

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import sys
+import traceback
+
 import pytest
 
+from sitegen.content import parse_page
 from sitegen.limits import (
     MAX_BRACKETS_PER_BLOCK,
     MAX_DEPTH,
@@ -11,6 +15,7 @@ from sitegen.limits import (
     blocks,
     markdown_bounds,
     nesting_depth,
+    render_bounded,
 )
 from sitegen.markdown import Renderer
 
@@ -66,3 +71,21 @@ def test_too_much_markup_in_a_page_is_a_problem() -> None:
     body = "\n\n".join(["*x* " * 900] * 12)
     (problem,) = markdown_bounds(body, "content/articles/x.md", 1)
     assert problem.message == "the page holds 21600 of the characters [ < * _ ` & !; at most 20000 in one page"
+
+
+def test_a_recursion_error_the_caps_did_not_foresee_is_a_problem_not_a_crash() -> None:
+    body = "".join("    " * i + "- a\n" for i in range(30))
+    page, _ = parse_page("articles/x.md", "page", "---\ntitle: X\nsummary: Y.\n---\n" + body)
+    assert page is not None
+    renderer = Renderer(())
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(len(traceback.extract_stack()) + 80)  # as if the stack were nearly used up already
+    try:
+        rendered, problems = render_bounded(renderer, page)
+    finally:
+        sys.setrecursionlimit(limit)
+    assert rendered is None
+    assert [str(p) for p in problems] == [
+        "content/articles/x.md:5: is nested too deeply for the Markdown renderer; flatten its lists and quotes"
+    ]
+    assert render_bounded(renderer, page)[0] is not None  # and the renderer still works afterwards

@@ -246,6 +246,9 @@ def discover(
             problems.append(Problem(f"content/{source}", 0, wrong))
             continue
         if kind and name.endswith(".md"):
+            if not os.access(link, os.R_OK):  # never true for root, who reads anything
+                problems.append(Problem(f"content/{source}", 0, "cannot be read: permission denied"))
+                continue
             found.append((source, kind, f"{folder_name}/{source}"))
         elif source in DATA_FILES:
             continue

@@ -7,6 +7,7 @@ in it breaks the markup around it before any escaping can help a reader.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterable
 from pathlib import Path
@@ -69,6 +70,8 @@ def project_path_problem(root: Path, value: str, *, folder: bool = False) -> str
         return f"{value} is a file, not a folder"
     if not folder and not path.is_file():
         return f"{value} is a folder, not a file"
+    if not os.access(path, os.R_OK):
+        return f"{value} cannot be read (permission denied)"
     return None
 
 

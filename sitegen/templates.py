@@ -25,9 +25,12 @@ def templates_digest(templates_dir: Path) -> str:
     digest = hashlib.sha256()
     for path in sorted(templates_dir.rglob("*")):
         if path.is_file():
-            name, data = path.relative_to(templates_dir).as_posix(), path.read_bytes()
+            name = path.relative_to(templates_dir).as_posix()
             try:
+                data = path.read_bytes()
                 data.decode("utf-8")
+            except OSError as exc:
+                raise SiteError([Problem(f"templates/{name}", 0, f"cannot be read: {exc.strerror}")]) from None
             except UnicodeDecodeError as exc:
                 raise SiteError([decode_problem(f"templates/{name}", data, exc)]) from None
             digest.update(name.encode() + b"\0" + data + b"\0")

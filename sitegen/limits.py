@@ -41,6 +41,9 @@ MAX_MARKS = 20_000
 MARKS = "[<*_`&!"
 # what opens one more level at the start of a line: a quote marker or a list item's marker
 _OPENER = re.compile(r"[ \t]*(?:>|[-*+](?=[ \t]|$)|\d{1,9}[.)](?=[ \t]|$))")
+# Each level takes at least one character (a tab, ">"): only a line that starts with more than
+# MAX_DEPTH of these can be too deep, and one scan of the body finds those few.
+_DEEP_CANDIDATE = re.compile(rf"^[ \t>*+\-0-9.)]{{{MAX_DEPTH + 1},}}", re.M)
 
 
 def nesting_depth(line: str) -> int:
@@ -70,11 +73,12 @@ def blocks(body: str) -> list[tuple[int, str]]:
 def markdown_bounds(body: str, display: str, body_line: int) -> list[Problem]:
     """The caps ``body`` exceeds, each at the line of its block: call before rendering it."""
     problems: list[Problem] = []
-    for offset, line in enumerate(body.split("\n")):
-        depth = nesting_depth(line)
-        if depth > MAX_DEPTH:
+    for candidate in _DEEP_CANDIDATE.finditer(body):
+        end = body.find("\n", candidate.start())
+        line = body[candidate.start() : end if end >= 0 else None]
+        if (depth := nesting_depth(line)) > MAX_DEPTH:
             message = f"lists and block quotes are nested {depth} deep here; at most {MAX_DEPTH} levels are allowed"
-            problems.append(Problem(display, body_line + offset, message))
+            problems.append(Problem(display, body_line + body.count("\n", 0, candidate.start()), message))
             break
     total = total_marks = 0
     for offset, block in blocks(body):

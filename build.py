@@ -14,9 +14,10 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from sitegen.config import load_config
-from sitegen.errors import Problem, SiteError
+from sitegen.errors import ConfigError, Problem, SiteError, in_order
 from sitegen.pipeline import Options, build, build_to
 from sitegen.publish import missing_origin_notice
+from sitegen.safeurl import make_output_parent
 from sitegen.scaffold import new_article
 from sitegen.store import PATH, Store
 
@@ -81,7 +82,7 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
 
 
 def report(problems: Sequence[Problem]) -> None:
-    for problem in sorted(problems):
+    for problem in in_order(problems):
         print(problem, file=sys.stderr)
     errors = sum(p.is_error for p in problems)
     warnings = len(problems) - errors
@@ -117,6 +118,8 @@ def run(args: argparse.Namespace) -> int:
         )
         return 0
     out = args.out if args.out.is_absolute() else Path.cwd() / args.out
+    if wrong := make_output_parent(out):
+        raise ConfigError([Problem("--out", 0, f"{args.out} cannot be created: {wrong}")])
     result = build_to(config, options, out, store)
     report(result.problems)
     if notice := missing_origin_notice(config):

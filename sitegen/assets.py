@@ -7,7 +7,9 @@ import posixpath
 import re
 from pathlib import Path
 
-from .content import is_ignored
+from .content import decode_problem, walk_files
+from .errors import Problem, SiteError
+from .symlinks import outside_links
 
 FINGERPRINTED = (".css", ".js")
 CSS_URL = re.compile(r"""url\(\s*(['"]?)([^'")]+)\1\s*\)""")
@@ -20,14 +22,25 @@ def fingerprint(name: str, data: bytes) -> str:
     return f"{stem}.{digest}.{suffix}" if dot else f"{name}.{digest}"
 
 
+def read_static(static_dir: Path) -> dict[str, bytes]:
+    """'static/...' -> bytes of every file under static/; a symlink out of the project, or a
+    file that cannot be read, is a SiteError naming it."""
+    problems = outside_links(static_dir.parent, static_dir.name)
+    files: dict[str, bytes] = {}
+    if static_dir.is_dir() and not problems:
+        for relative in sorted(walk_files(static_dir)):
+            try:
+                files["static/" + relative] = (static_dir / relative).read_bytes()
+            except OSError as exc:
+                problems.append(Problem(f"static/{relative}", 0, f"cannot be read: {exc.strerror}"))
+    if problems:
+        raise SiteError(problems)
+    return files
+
+
 def collect_assets(static_dir: Path) -> tuple[dict[str, str], dict[str, bytes]]:
     """Return (static path -> output path, output path -> bytes) for everything under static/."""
-    files: dict[str, bytes] = {}
-    if static_dir.is_dir():
-        for path in sorted(static_dir.rglob("*")):
-            rel = path.relative_to(static_dir)
-            if path.is_file() and not any(is_ignored(Path(p)) for p in rel.parts):
-                files["static/" + rel.as_posix()] = path.read_bytes()
+    files = read_static(static_dir)
     manifest = {name: name for name in files if not name.endswith(FINGERPRINTED)}
     for name in sorted(files):  # CSS last so its url() targets are already named
         if name.endswith(".js"):
@@ -53,4 +66,8 @@ def rewrite_css_urls(name: str, data: bytes, manifest: dict[str, str]) -> bytes:
             return match.group(0)
         return f'url("{posixpath.relpath(manifest[resolved], folder)}")'
 
-    return CSS_URL.sub(replace, data.decode("utf-8")).encode("utf-8")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise SiteError([decode_problem(name, data, exc)]) from None
+    return CSS_URL.sub(replace, text).encode("utf-8")

@@ -5,10 +5,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
-from .errors import ConfigError, Problem
+from .content import decode_problem, decode_source, ignored_name
+from .errors import ConfigError, Problem, clip
+from .safeurl import UNSAFE_CHARACTERS, project_path_problem, web_address_problem
 from .schema import Field, validate
+from .symlinks import link_problem
 from .yamlfile import YamlError, load_yaml
 
 SITE_FIELDS: tuple[Field, ...] = (
@@ -29,7 +33,10 @@ SITE_FIELDS: tuple[Field, ...] = (
     Field("toc_min_headings", "int", default=3, doc="show a table of contents from this many headings"),
     Field("bibliography", "str", default="content/references.yaml", doc="the bibliography file"),
     Field("glossary", "str", default="content/glossary.yaml", doc="the glossary file"),
+    Field("render_timeout", "int", default=10, doc="seconds one page's Markdown may take to render"),
 )
+# Keys naming a file of the project, and whether the file may be missing while the key is left out.
+PATH_FIELDS = {"bibliography": False, "glossary": True}
 
 _LANG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 
@@ -57,6 +64,7 @@ class Config:
     toc_min_headings: int
     bibliography: Path
     glossary: Path
+    render_timeout: int = 10  # seconds; a page whose rendering takes longer fails the build
 
     @property
     def content_dir(self) -> Path:
@@ -73,10 +81,16 @@ class Config:
 
 def split_base_url(value: str) -> tuple[str, str] | None:
     """'https://h/repo' -> ('https://h', '/repo/'); '/repo' -> ('', '/repo/'); None if invalid."""
-    parts = urlsplit(value.strip())
+    if UNSAFE_CHARACTERS.search(value.strip()):
+        return None
+    try:
+        parts = urlsplit(value.strip())
+        parts.port  # noqa: B018  # raises ValueError for a port that is not a number
+    except ValueError:
+        return None
     if parts.scheme and parts.scheme not in ("http", "https"):
         return None
-    if parts.scheme and not parts.netloc:
+    if parts.scheme and not parts.hostname:
         return None
     if parts.query or parts.fragment or (not parts.scheme and parts.netloc):
         return None
@@ -93,12 +107,17 @@ def load_config(root: Path, base_url: str | None = None) -> Config:
     """Read and validate ``root/site.yaml``; ``base_url`` (from the command line) wins."""
     path = root / "site.yaml"
     shown = "site.yaml"
+    if path.is_symlink() and (wrong := link_problem(path, root.resolve())):
+        raise ConfigError([Problem(shown, 0, wrong)])
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        data = path.read_bytes()
+        text = decode_source(data)
     except FileNotFoundError:
         raise ConfigError([Problem(shown, 0, f"not found in {root} (is this the project folder?)")]) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError([Problem(shown, 0, f"cannot be read: {exc}")]) from None
+    except OSError as exc:
+        raise ConfigError([Problem(shown, 0, f"cannot be read: {exc.strerror}")]) from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError([decode_problem(shown, data, exc)]) from None
     try:
         loaded = load_yaml(text)
     except YamlError as exc:
@@ -112,15 +131,16 @@ def load_config(root: Path, base_url: str | None = None) -> Config:
     if split is None:
         where = "--base-url" if base_url is not None else shown
         problems.append(
-            Problem(where, base_line, f'base_url "{raw_base}" must be a path like "/repo/" or an http(s) URL')
+            Problem(where, base_line, f'base_url "{clip(raw_base)}" must be a path like "/repo/" or an http(s) URL')
         )
         split = ("", "/")
+    problems += setting_problems(root, values, loaded.data, loaded.key_lines)
     if not _LANG.match(values["language"] or ""):
         problems.append(
             Problem(
                 shown,
                 loaded.key_lines.get("language", 1),
-                f'language "{values["language"]}" is not a tag like en or en-GB',
+                f'language "{clip(values["language"])}" is not a tag like en or en-GB',
             )
         )
     if problems:
@@ -145,4 +165,32 @@ def load_config(root: Path, base_url: str | None = None) -> Config:
         toc_min_headings=values["toc_min_headings"],
         bibliography=root / values["bibliography"],
         glossary=root / values["glossary"],
+        render_timeout=values["render_timeout"],
     )
+
+
+def setting_problems(root: Path, values: dict[str, Any], given: dict[str, Any], lines: dict[str, int]) -> list[Problem]:
+    """The addresses, files and folders site.yaml names: each of the right kind, in the project."""
+    problems: list[Problem] = []
+
+    def add(key: str, message: str) -> None:
+        problems.append(Problem("site.yaml", lines.get(key, 1), message))
+
+    report = values["report_problem_url"]
+    if report and (wrong := web_address_problem(report, mailto=True, relative=True)):
+        add("report_problem_url", f'report_problem_url "{report[:60]}" {wrong}')
+    for key, optional in PATH_FIELDS.items():
+        if optional and key not in given and not (root / values[key]).exists():
+            continue
+        if wrong := project_path_problem(root, values[key]):
+            add(key, f"{key}: {wrong}")
+    if wrong := project_path_problem(root / "static", values["favicon"]):
+        add("favicon", f"favicon: {wrong} (the favicon is a file under static/)")
+    elif any(ignored_name(part) for part in Path(values["favicon"]).parts):
+        add("favicon", "favicon: a hidden or backup file name, which is never published; rename it")
+    for folder in ("templates", "static"):
+        if wrong := project_path_problem(root, folder, folder=True):
+            problems.append(Problem(folder, 0, f"the {folder}/ folder: {wrong}"))
+    if values["render_timeout"] < 1:
+        add("render_timeout", "render_timeout must be at least 1 (seconds)")
+    return problems

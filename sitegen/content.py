@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
 import re
@@ -10,8 +11,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
-from .errors import Problem
+from .characters import forbidden_at, forbidden_message
+from .errors import Problem, clip
+from .limits import markdown_bounds
 from .schema import Field, validate
+from .symlinks import link_problem, outside_links
 from .yamlfile import YamlError, load_yaml
 
 _T = TypeVar("_T")
@@ -23,6 +27,7 @@ SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 RESERVED_SLUGS = frozenset({"glossary", "bibliography", "static", "search", "404", "feed", "sitemap"})
 KINDS = {"articles": "article", "pages": "page"}
 DATA_FILES = {"references.yaml", "glossary.yaml"}
+UNUSED = "is not used: articles go in content/articles/*.md, pages in content/pages/*.md, images and files in static/"
 
 _COMMON = (
     Field("title", "str", required=True, min_len=1, max_len=120, doc="the page title"),
@@ -167,7 +172,9 @@ def _slug_problems(display: str, slug: str, line: int, *, explicit: bool) -> lis
     origin = 'the "slug" key' if explicit else "the file name"
     if not SLUG.match(slug):
         fix = "" if explicit else ' (rename the file or set "slug:")'
-        return [Problem(display, line, f'slug "{slug}" from {origin} must use only a-z, 0-9 and single hyphens{fix}')]
+        return [
+            Problem(display, line, f'slug "{clip(slug)}" from {origin} must use only a-z, 0-9 and single hyphens{fix}')
+        ]
     if slug in RESERVED_SLUGS:
         return [Problem(display, line, f'slug "{slug}" is used by the site itself; choose another')]
     return []
@@ -221,23 +228,32 @@ def discover(
     problems: list[Problem] = []
     if not content_dir.is_dir():
         return [], [Problem("content", 0, "folder not found; create content/articles/ and content/pages/")]
+    refused: set[str] = set()  # symlinks out of the project: never read
+    if listing is None:  # the dev server's listing comes from its own walk: each file is checked below
+        links = outside_links(content_dir.parent, content_dir.name)
+        if any(problem.path == content_dir.name for problem in links):  # the folder itself
+            return [], links
+        problems += links
+        refused = {problem.path for problem in links}
+    project = content_dir.parent.resolve()
     for source in sorted(walk_files(content_dir) if listing is None else listing):
         folder, _, name = source.rpartition("/")
         kind = KINDS.get(folder)
+        if f"content/{source}" in refused:
+            continue
+        link = content_dir / source
+        if listing is not None and link.is_symlink() and (wrong := link_problem(link, project)):
+            problems.append(Problem(f"content/{source}", 0, wrong))
+            continue
         if kind and name.endswith(".md"):
+            if not os.access(link, os.R_OK):  # never true for root, who reads anything
+                problems.append(Problem(f"content/{source}", 0, "cannot be read: permission denied"))
+                continue
             found.append((source, kind, f"{folder_name}/{source}"))
         elif source in DATA_FILES:
             continue
         else:
-            problems.append(
-                Problem(
-                    f"content/{source}",
-                    0,
-                    "is not used: articles go in content/articles/*.md, pages in content/pages/*.md, "
-                    "images and files in static/",
-                    level="warning",
-                )
-            )
+            problems.append(Problem(f"content/{source}", 0, UNUSED, level="warning"))
     return found, problems
 
 
@@ -276,12 +292,21 @@ def walk_files(folder: Path, *, stats: dict[str, FileState] | None = None) -> li
 
 
 def read_source(source: str, kind: str, data: bytes) -> tuple[Page | None, list[Problem]]:
-    """Decode and parse one source's bytes."""
+    """Decode and parse one source's bytes; a page comes back only if it is safe to render."""
+    display = f"content/{source}"
     try:
         text = decode_source(data)
     except UnicodeDecodeError as exc:
-        return None, [decode_problem(f"content/{source}", data, exc)]
-    return parse_page(source, kind, text)
+        return None, [dataclasses.replace(decode_problem(display, data, exc), phase=0)]
+    found = forbidden_at(text)
+    if found is not None:
+        return None, [Problem(display, found[0], forbidden_message(found[2], f"at column {found[1]}"), phase=0)]
+    page, problems = parse_page(source, kind, text)
+    if page is not None and (too_much := markdown_bounds(page.body, display, page.body_line)):
+        page, problems = None, problems + too_much
+    if page is None:  # it stops the page from loading: reported before what that causes (errors.in_order)
+        return None, [dataclasses.replace(problem, phase=0) for problem in problems]
+    return page, problems
 
 
 def load_pages(content_dir: Path) -> tuple[list[Page], list[Problem]]:

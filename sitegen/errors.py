@@ -15,6 +15,7 @@ class Problem:
     line: int
     message: str
     level: str = "error"  # "error" or "warning"
+    phase: int = 1  # 0: a file could not be read or parsed, reported before what it causes elsewhere
 
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else self.path
@@ -32,7 +33,7 @@ class SiteError(Exception):
     exit_code = 1
 
     def __init__(self, problems: Iterable[Problem]) -> None:
-        self.problems = sorted(problems)
+        self.problems = in_order(problems)
         super().__init__("\n".join(str(p) for p in self.problems))
 
     def __reduce__(self) -> tuple[type[SiteError], tuple[list[Problem]]]:
@@ -43,6 +44,17 @@ class ConfigError(SiteError):
     """Usage or configuration problems (site.yaml, --out, flags). Exit code 2."""
 
     exit_code = 2
+
+
+def in_order(problems: Iterable[Problem]) -> list[Problem]:
+    """Causes first: what stopped a file (or site.yaml, a data file, a flag) from being read,
+    then everything else; by path and line within each."""
+    return sorted(problems, key=lambda p: (p.phase if not p.path.endswith(".yaml") and p.path[:2] != "--" else 0, p))
+
+
+def clip(text: str, limit: int = 60) -> str:
+    """``text`` shortened to ``limit`` characters with "...", for a value quoted in a message."""
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def suggest(word: str, choices: Iterable[str]) -> str:

@@ -24,6 +24,7 @@ from markdown.util import AtomicString
 
 from .glossary import Term, TermFinder
 from .punctuation import smarten
+from .rawhtml import RawHtmlExtension
 
 # Python-Markdown's extensions we use, given as classes, not names: for a name, Markdown scans
 # every installed package's entry points (importlib.metadata), 30 ms of a build that renders one page.
@@ -264,6 +265,7 @@ class Renderer:
             extensions=[
                 *(extension(**EXTENSION_CONFIG.get(name, {})) for name, extension in EXTENSION_CLASSES.items()),
                 SiteExtension(self.state, terms),
+                RawHtmlExtension(),  # the raw HTML policy (rawhtml.py)
             ],
             output_format="html",
         )

@@ -37,7 +37,7 @@ def common_context(site: Site, config: Config, page_url: str) -> dict[str, Any]:
     def asset(name: str) -> str:
         return urls.to(site.assets[f"static/{name}"])
 
-    def jsonld(page: Page | None, url: str, title: str, description: str) -> Markup:
+    def jsonld(page: Page | None, url: str, title: str, description: str) -> dict[str, Any]:
         return json_ld(site, config, page, url, title, description)
 
     return {

@@ -43,6 +43,7 @@ from .errors import Problem, SiteError
 from .glossary import Term, load_glossary
 from .outputs import GENERATED, render_generated, render_page_files
 from .publish import publication_files
+from .safeurl import source_problems as bibliography_link_problems
 from .site import Site
 from .store import Store
 from .templates import make_environment, templates_digest
@@ -51,7 +52,6 @@ from .workers import SourceJob, render_sources
 from .writer import check_output_dir, output_lock, replace_output, spare_state
 
 log = logging.getLogger("sitegen")
-RENDER_TIME_LIMIT = 10.0  # seconds one page's Markdown may take
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,6 +136,7 @@ def build_to(config: Config, options: Options, out: Path, store: Store) -> Built
 # -- 1. load -----------------------------------------------------------------------------
 def load_data(config: Config) -> tuple[Data, list[Problem]]:
     sources, problems = load_bibliography(config.bibliography, _shown(config, config.bibliography))
+    problems += bibliography_link_problems(sources.values(), _shown(config, config.bibliography))
     terms, term_problems = load_glossary(config.glossary, _shown(config, config.glossary))
     return Data(sources, tuple(terms), source_salt(config, sources, tuple(terms))), problems + term_problems
 
@@ -161,9 +162,7 @@ def load_sources(
             entries[key] = entry
     fresh = [key for key in jobs if key not in entries]
     with timed(f"markdown ({len(fresh)} of {len(jobs)} sources)"):
-        results = render_sources(
-            [jobs[k] for k in fresh], data.terms, data.sources, config, options.jobs, RENDER_TIME_LIMIT
-        )
+        results = render_sources([jobs[k] for k in fresh], data.terms, data.sources, config, options.jobs)
         for key, result in zip(fresh, results, strict=True):
             problems += result.problems
             if result.entry is not None:

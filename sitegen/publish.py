@@ -4,11 +4,8 @@ OpenGraph/Twitter tags and JSON-LD."""
 from __future__ import annotations
 
 import datetime as dt
-import json
 import logging
 from typing import Any
-
-from markupsafe import Markup
 
 from .bibliography import Source
 from .config import Config
@@ -20,9 +17,17 @@ EPOCH = dt.date(2000, 1, 1)  # "updated" of a feed with no dated entry: fixed, n
 
 
 def escape(text: str) -> str:
-    """&, < and > as XML entities (what xml.sax.saxutils.escape does; importing that module
-    pulls in urllib.request, ~25 ms of every build's start-up)."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    """&, <, >, " and ' as XML entities, for text and for attribute values: the one escaping
+    of feed.xml and sitemap.xml (what xml.sax.saxutils.escape does with quotes added; importing
+    that module pulls in urllib.request, ~25 ms of every build's start-up). Control characters
+    never reach here: characters.py refuses them in every source."""
+    return (
+        text.replace("&", "&amp;")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+        .replace('"', "&quot;")
+        .replace("'", "&apos;")
+    )
 
 
 def missing_origin_notice(config: Config) -> str:
@@ -101,8 +106,9 @@ def atom_feed(site: Site, config: Config) -> str:
     )
 
 
-def json_ld(site: Site, config: Config, page: Page | None, url: str, title: str, description: str) -> Markup:
-    """schema.org data for a page: MedicalWebPage for articles, WebPage otherwise."""
+def json_ld(site: Site, config: Config, page: Page | None, url: str, title: str, description: str) -> dict[str, Any]:
+    """schema.org data for a page: MedicalWebPage for articles, WebPage otherwise. The template
+    writes it with Jinja's tojson, which leaves no <, > or & raw inside the script block."""
     data: dict[str, Any] = {
         "@context": "https://schema.org",
         "@type": "MedicalWebPage" if page and page.kind == "article" else "WebPage",
@@ -122,8 +128,7 @@ def json_ld(site: Site, config: Config, page: Page | None, url: str, title: str,
         data["about"] = {"@type": "Thing", "name": page.title}
         data["keywords"] = ", ".join(page.tags)
         data["citation"] = [_citation(s) for _, s in site.references(page)]
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
-    return Markup(text.replace("</", "<\\/"))
+    return data
 
 
 def _citation(source: Source) -> dict[str, Any]:

@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 import unicodedata
 from pathlib import Path
 
-from .content import EVIDENCE_LEVELS, SLUG, load_pages
+from .characters import forbidden_at
+from .content import ARTICLE_FIELDS, EVIDENCE_LEVELS, SLUG, load_pages
 from .errors import ConfigError, Problem
+
+MAX_TITLE = next(field.max_len for field in ARTICLE_FIELDS if field.name == "title")
 
 TEMPLATE = """\
 ---
-title: "{title}"    # the page title, plain text
+title: {title}    # the page title, plain text
 summary: "TODO: one or two plain sentences, at most 200 characters (shown on the home page and in search results)."
 order: {order}    # position among the articles (1, 2, ...); must be unique
 related: []    # slugs of related articles, e.g. [stress, sleep]
@@ -37,6 +41,10 @@ def slugify(title: str) -> str:
 
 def new_article(content_dir: Path, title: str, required_sections: tuple[str, ...], today: dt.date) -> Path:
     """Write content/articles/<slug>.md; refuse to overwrite an existing file."""
+    if len(title) > MAX_TITLE:
+        raise ConfigError([Problem("new", 0, f"the title is {len(title)} characters long; at most {MAX_TITLE}")])
+    if "\n" in title or forbidden_at(title) is not None:
+        raise ConfigError([Problem("new", 0, "the title must be one line of visible text (no control characters)")])
     slug = slugify(title)
     if not SLUG.match(slug):
         raise ConfigError([Problem("new", 0, f'cannot make a file name from "{title}"; use letters or digits')])
@@ -50,13 +58,16 @@ def new_article(content_dir: Path, title: str, required_sections: tuple[str, ...
         for s in required_sections
     )
     text = TEMPLATE.format(
-        title=title.replace('"', "'"),
+        title=json.dumps(title, ensure_ascii=False),  # a JSON string is a YAML double-quoted one
         order=order,
         levels=" | ".join(EVIDENCE_LEVELS),
         today=today.isoformat(),
         sections=sections,
     )
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("x", encoding="utf-8") as handle:
-        handle.write(text)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("x", encoding="utf-8") as handle:
+            handle.write(text)
+    except OSError as exc:
+        raise ConfigError([Problem(f"content/articles/{slug}.md", 0, f"cannot be written: {exc.strerror}")]) from None
     return path

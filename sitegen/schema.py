@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import reprlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from .errors import Problem, suggest
+from .errors import Problem, clip, suggest
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,8 +66,9 @@ def _check_kind(value: Any, spec: Field) -> str | None:
 def _show(value: Any) -> str:
     if value is None:
         return "nothing (empty)"
-    text = repr(value)
-    return text if len(text) < 40 else text[:37] + "..."
+    shown = reprlib.Repr()  # bounded work, however large the value
+    shown.maxstring = shown.maxother = 60
+    return clip(shown.repr(value), 40)
 
 
 def validate(
@@ -87,8 +89,8 @@ def validate(
 
     for key in data:
         if key not in by_name:
-            hint = suggest(str(key), by_name) or " Allowed keys: " + ", ".join(sorted(by_name)) + "."
-            problems.append(Problem(path, line_of(str(key)), f'unknown key "{key}".{hint}'))
+            hint = suggest(clip(str(key), 200), by_name) or " Allowed keys: " + ", ".join(sorted(by_name)) + "."
+            problems.append(Problem(path, line_of(str(key)), f'unknown key "{clip(str(key))}".{hint}'))
     for spec in fields:
         if spec.name not in data or data[spec.name] is None:
             if spec.required:

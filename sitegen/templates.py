@@ -11,15 +11,27 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
+from .content import decode_problem
 from .errors import Problem, SiteError
+from .symlinks import outside_links
 
 
 def templates_digest(templates_dir: Path) -> str:
-    """A hash of every file under templates/ (names and bytes)."""
+    """A hash of every file under templates/ (names and bytes); a symlink out of the project is a SiteError."""
+    if problems := outside_links(templates_dir.parent, templates_dir.name):
+        raise SiteError(problems)
     digest = hashlib.sha256()
     for path in sorted(templates_dir.rglob("*")):
         if path.is_file():
-            digest.update(path.relative_to(templates_dir).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+            name = path.relative_to(templates_dir).as_posix()
+            try:
+                data = path.read_bytes()
+                data.decode("utf-8")
+            except OSError as exc:
+                raise SiteError([Problem(f"templates/{name}", 0, f"cannot be read: {exc.strerror}")]) from None
+            except UnicodeDecodeError as exc:
+                raise SiteError([decode_problem(f"templates/{name}", data, exc)]) from None
+            digest.update(name.encode() + b"\0" + data + b"\0")
     return digest.hexdigest()
 
 
@@ -35,6 +47,8 @@ def make_environment(templates_dir: Path) -> jinja2.Environment:
         keep_trailing_newline=True,
         auto_reload=False,  # the dev server makes a new one when any template changes: no stat() per page
     )
+    # tojson (JSON-LD): compact, non-ASCII kept; it still writes <, >, & and ' as \u escapes
+    env.policies["json.dumps_kwargs"] = {"sort_keys": True, "ensure_ascii": False, "separators": (",", ":")}
     env.globals["cite_source"] = _once_per_source(env)
     return env
 

@@ -27,6 +27,7 @@ from .content import read_source
 from .entries import SourceEntry
 from .errors import Problem
 from .glossary import Term
+from .limits import render_bounded
 from .markdown import Renderer
 
 PARENT_CHECK_S = 1.0  # how often an idle worker checks that the build that started it still runs
@@ -52,11 +53,9 @@ def render_source(renderer: Renderer, job: SourceJob, sources: Mapping[str, Sour
     page, problems = read_source(job.source, job.kind, job.data)
     if page is None:
         return SourceResult(None, tuple(problems))
-    try:
-        rendered = renderer.render(page.body, page.project_path)
-    except RecursionError:
-        message = "nests lists, quotes or other blocks too deeply to render; flatten it"
-        return SourceResult(None, (Problem(page.project_path, page.body_line, message),))
+    rendered, refused = render_bounded(renderer, page)
+    if rendered is None:
+        return SourceResult(None, (*problems, *refused))
     problems += local_problems(page, rendered, sources, config)
     page = dataclasses.replace(page, body="")  # not needed once rendered and checked
     return SourceResult(SourceEntry(page, rendered, tuple(problems)), ())
@@ -68,9 +67,9 @@ def render_sources(
     sources: Mapping[str, Source],
     config: Config,
     workers: int,
-    time_limit: float,
 ) -> list[SourceResult]:
-    """Each job's result, in order."""
+    """Each job's result, in order; a page may take config.render_timeout seconds."""
+    time_limit = config.render_timeout
     if not jobs:
         return []
     count = min(workers or os.cpu_count() or 1, len(jobs))

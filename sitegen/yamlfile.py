@@ -1,4 +1,10 @@
-"""Safe YAML loading that keeps line numbers and rejects duplicate keys."""
+"""Safe YAML loading that keeps line numbers and rejects duplicate keys, anchors and aliases.
+
+Before anything is built from a document, its event stream (yaml.parse, the public API) is
+screened: an anchor or alias (the "billion laughs" expansion), nesting deeper than MAX_DEPTH
+or a forbidden character (characters.py, also when written as an escape like "\\e") stops it
+with its line. Every problem is then found in time linear in the text.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +13,10 @@ from typing import Any
 
 import yaml
 
+from .characters import forbidden_at, forbidden_message
+
 _BaseLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+MAX_DEPTH = 16  # mappings and lists inside each other; the deepest file we read needs 4
 
 
 class YamlError(Exception):
@@ -36,6 +45,45 @@ class StrictLoader(_BaseLoader):  # type: ignore[misc, valid-type]
             seen[key] = line
         return super().construct_mapping(node, deep=deep)  # type: ignore[no-any-return]
 
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+        """As the base class's, with a value YAML reads but Python cannot make (2026-02-31,
+        an integer of 5,000 digits) reported at its line."""
+        try:
+            return super().construct_object(node, deep=deep)
+        except (ValueError, OverflowError) as exc:
+            line = node.start_mark.line + self.first_line
+            shown = f' "{_short(node.value, 40)}"' if isinstance(node, yaml.ScalarNode) else ""
+            raise YamlError(line, f"invalid value{shown}: {_short(str(exc))}") from None
+
+
+def _short(text: str, limit: int = 80) -> str:
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def screen(text: str, first_line: int = 1) -> None:
+    """Raise YamlError at the first anchor, alias, too deep nesting or forbidden character."""
+    found = forbidden_at(text)
+    if found is not None:
+        raise YamlError(found[0] + first_line - 1, forbidden_message(found[2], f"at column {found[1]}"))
+    depth = 0
+    for event in yaml.parse(text, Loader=_BaseLoader):
+        line = (event.start_mark.line if event.start_mark else 0) + first_line
+        if isinstance(event, yaml.AliasEvent):
+            raise YamlError(
+                line, f'YAML aliases ("*{_short(event.anchor or "", 40)}") are not allowed; write the value out'
+            )
+        anchor = getattr(event, "anchor", None)
+        if anchor:
+            raise YamlError(line, f'YAML anchors ("&{_short(anchor, 40)}") are not allowed; write the value out')
+        if isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise YamlError(line, f"lists and mappings are nested more than {MAX_DEPTH} deep")
+        elif isinstance(event, yaml.MappingEndEvent | yaml.SequenceEndEvent):
+            depth -= 1
+        elif isinstance(event, yaml.ScalarEvent) and (found := forbidden_at(event.value)) is not None:
+            raise YamlError(line, forbidden_message(found[2], "written as an escape"))
+
 
 @dataclass(frozen=True, slots=True)
 class Loaded:
@@ -51,6 +99,7 @@ def load_yaml(text: str, first_line: int = 1) -> Loaded:
     loader = StrictLoader(text)
     loader.first_line = first_line
     try:
+        screen(text, first_line)
         node = loader.get_single_node()
         if node is None:
             return Loaded(None)

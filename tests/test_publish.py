@@ -6,11 +6,12 @@ import hashlib
 import json
 import re
 import xml.etree.ElementTree as ET
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from crawl import crawl, fetch, serve_under_prefix
-from sitekit import ROOT, run_build
+from sitekit import GOOD_BODY, ROOT, SITE_YAML, article, run_build
 
 ORIGIN = "https://example.org"
 PREFIX = "/some-repo/"
@@ -134,3 +135,27 @@ def test_search_index_is_built_and_only_the_search_page_loads_it(site: Path) -> 
     for page in site.rglob("index.html"):
         uses_search = f'<script type="module" src="{PREFIX}static/search.' in page.read_text()
         assert uses_search == (page.parent.name == "search"), page
+
+
+def test_hostile_titles_leave_feed_sitemap_and_json_ld_well_formed(make_site: Callable[..., Path]) -> None:
+    """What an editor may type in a title or the site's name reaches every output escaped."""
+    hostile = """<!--<script> & </script> "q" 'a' ]]>"""
+    root = make_site(
+        {
+            "site.yaml": SITE_YAML.replace('title: "Test site"', f"title: {json.dumps(hostile)}"),
+            "content/articles/alpha.md": article(
+                "alpha", 1, GOOD_BODY["alpha"], related="[beta]", title=json.dumps(hostile), summary=json.dumps(hostile)
+            ),
+        }
+    )
+    out = root / "_site"
+    result = run_build("--project", root, "build", "--out", out, "--base-url", "https://example.org/x/")
+    assert result.returncode == 0, result.stderr
+    feed = ET.parse(out / "feed.xml").getroot()
+    assert feed.findtext(f"{ATOM}title") == hostile
+    assert [e.findtext(f"{ATOM}title") for e in feed.iter(f"{ATOM}entry")].count(hostile) == 1
+    ET.parse(out / "sitemap.xml")
+    page = (out / "alpha" / "index.html").read_text(encoding="utf-8")
+    block = page.split('<script type="application/ld+json">', 1)[1].split("</script>", 1)[0]
+    assert not set("<>&") & set(block), block
+    assert json.loads(block)["headline"] == hostile

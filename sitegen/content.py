@@ -6,10 +6,10 @@ import dataclasses
 import datetime as dt
 import os
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Generic, TypeVar
+from typing import Any
 
 from .characters import forbidden_at, forbidden_message
 from .errors import Problem, clip
@@ -18,7 +18,6 @@ from .schema import Field, validate
 from .symlinks import link_problem, outside_links
 from .yamlfile import YamlError, load_yaml
 
-_T = TypeVar("_T")
 
 EVIDENCE_LEVELS = ("strong", "moderate", "limited", "mixed", "insufficient")
 MAX_FRONT_MATTER = 16 * 1024  # bytes; more than this is surely a missing closing ---
@@ -51,22 +50,6 @@ PAGE_FIELDS: tuple[Field, ...] = (
 )
 
 
-class _computed_once(Generic[_T]):  # noqa: N801  # a decorator, named like functools.cached_property
-    """functools.cached_property without the lock Python 3.11 takes on each first use, twice
-    for every page of every build (1.5% of a one-article build's instructions at 4,000 pages)."""
-
-    def __init__(self, function: Callable[[Any], _T]) -> None:
-        self.function = function
-        self.name = function.__name__
-
-    def __get__(self, page: Any, owner: type | None = None) -> _T:
-        if page is None:  # looked up on the class
-            return self  # type: ignore[return-value]
-        value = self.function(page)
-        page.__dict__[self.name] = value  # found there from now on, before this non-data descriptor
-        return value
-
-
 @dataclass(frozen=True)
 class Page:
     """One Markdown source, its checked front matter and its body."""
@@ -88,12 +71,12 @@ class Page:
     body_line: int  # line of the file on which the body starts
     key_lines: dict[str, int]  # line of each front-matter key, for problems about it
 
-    @_computed_once
+    @property
     def output_path(self) -> str:
         """Where the page is written, relative to the output folder."""
         return f"{self.slug}/index.html" if self.slug else "index.html"
 
-    @_computed_once
+    @property
     def project_path(self) -> str:
         return f"content/{self.source}"
 

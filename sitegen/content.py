@@ -18,7 +18,6 @@ from .schema import Field, validate
 from .symlinks import link_problem, outside_links
 from .yamlfile import YamlError, load_yaml
 
-
 EVIDENCE_LEVELS = ("strong", "moderate", "limited", "mixed", "insufficient")
 MAX_FRONT_MATTER = 16 * 1024  # bytes; more than this is surely a missing closing ---
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")

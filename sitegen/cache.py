@@ -39,13 +39,13 @@ from .content import FileState, Page, file_state
 from .errors import Problem
 from .glossary import Term
 from .markdown import EXTENSION_CONFIG, EXTENSIONS, Link, Rendered
-from .search import Terms
 
 log = logging.getLogger("sitegen")
 FORMAT = 10
 SHARDS = "0123456789abcdef"  # heads, sources-<c>.marshal: by the first character of the key (hex)
 BODY_SHARDS = [a + b for a in SHARDS for b in SHARDS]  # bodies, bodies-<cc>.marshal: its first two
 DIGESTS_FILE = "files.marshal"
+Terms = tuple[str, bytes]  # the old search index's words of a page: now always empty (Pagefind reads the HTML)
 DROPPED_KEPT = 64  # finish() keeps the search terms of this many dropped entries at most
 
 

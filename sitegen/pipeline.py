@@ -30,7 +30,7 @@ from .glossary import Term, load_glossary
 from .markdown import Rendered
 from .outputs import GENERATED, render_generated
 from .publish import publication_files
-from .search import StaleCopyError, Terms, read_back, update_index
+from .search import search_files
 from .site import Site
 from .templates import environment, templates_digest
 from .urls import Urls
@@ -38,7 +38,6 @@ from .workers import POOL_THRESHOLD, SourceJob, process_sources, render_site_pag
 from .writer import Staging, check_output_dir
 
 log = logging.getLogger("sitegen")
-SEARCH_STATE = "search"  # the cache's record of the last search index (search.update_index)
 SITE_STATE = "site"  # and of the last site index's links and checks (_index_and_check)
 _V = TypeVar("_V")
 
@@ -80,7 +79,7 @@ class Options:
     drafts: bool = False
     strict: bool = False
     jobs: int = 0  # worker processes for Markdown; 0: one per CPU
-    search: bool = True  # write the search index (search/data/)
+    search: bool = True  # write Pagefind's search bundle (pagefind/)
 
 
 @dataclass(frozen=True, slots=True)
@@ -435,6 +434,8 @@ def _build(
     sink: Staging | None,
     last: Loaded | None,
 ) -> Result:
+    if options.search:  # Pagefind reads every page's HTML (search.search_files): render them all, in memory
+        previous, sink = {}, None
     loaded = load_site(config, options, cache, last)
     if any(p.is_error or options.strict for p in loaded.problems):
         raise SiteError(loaded.problems)
@@ -467,49 +468,16 @@ def _build(
         else:
             for batch in render_site_pages(site, config, env, paths, options.jobs, _as_they_are, meanwhile):
                 files |= batch
-    if options.search:  # after the workers have gone: made beside them, its memory added to theirs
-        with timed("search index"), gc_paused():  # (20,000 pages: 1,073 MB PSS at the peak, not 964)
-            keys |= _search_index(loaded, cache, previous, files)
+    if options.search:
+        with timed("search index"):
+            bundle = search_files(files)
+        files |= bundle
+        keys |= {path: hashlib.sha256(data).hexdigest() for path, data in bundle.items()}
     return Result(site, files, tuple(loaded.problems), keys, count=streamed + len(files), loaded=loaded)
 
 
 def _as_they_are(files: dict[str, bytes]) -> dict[str, bytes]:
     return files
-
-
-def _search_index(
-    loaded: Loaded, cache: BuildCache | None, previous: dict[str, str], files: dict[str, bytes]
-) -> dict[str, str]:
-    """Add to ``files`` the search index files that differ from the last build's; return the
-    key (sha256) of every index file. The cache keeps a copy of the last index and what it
-    was made from (search.update_index)."""
-    cache = cache if cache is not None else BuildCache()
-    last = cache.read_state(SEARCH_STATE)
-
-    def terms(path: str) -> Terms:
-        return loaded.entries[path].search
-
-    def read(name: str) -> bytes | None:
-        return cache.read_file(SEARCH_STATE, name)
-
-    try:
-        changed, state = update_index(last, loaded.site, loaded.keys, terms, cache.dropped, read)
-        keys: dict[str, str] = state["digests"]
-        for name, key in keys.items():
-            if name not in changed and previous.get(name) != key:  # not on disk as it should be
-                changed[name] = read_back(name, key, read)
-    except (KeyError, TypeError, ValueError, StaleCopyError) as exc:  # a state or copy not as written: start afresh
-        log.info("search index rebuilt whole (%s: %s)", type(exc).__name__, exc)
-        changed, state = update_index(None, loaded.site, loaded.keys, terms, {}, read)
-        keys = state["digests"]
-        last = None
-    if changed or state != last:  # a page edited without changing its words still has a new entry key
-        gone = [name for name in (last or {}).get("digests", {}) if name not in keys]
-        cache.write_files(SEARCH_STATE, changed, gone, whole=last is None)
-        cache.write_state(SEARCH_STATE, state)
-    files.update(changed)
-    log.debug("search index: %d of %d files changed", len(changed), len(keys))
-    return dict(keys)
 
 
 def build_to(

@@ -31,7 +31,6 @@ from .errors import Problem
 from .glossary import Term
 from .markdown import Renderer
 from .outputs import render_page_files
-from .search import page_terms
 from .site import Site
 
 POOL_THRESHOLD = 64
@@ -76,10 +75,10 @@ class SourceWorker:
             return SourceResult(None, tuple(problems))
         rendered = self.renderer.render(page.body, page.project_path)
         problems += local_problems(page, rendered, self.sources, self.config)
-        search, shown = page_terms(page, rendered), shown_elsewhere(page, rendered)
+        shown = shown_elsewhere(page, rendered)
         page = dataclasses.replace(page, body="")  # not needed once rendered and checked: less to keep and cache
         indexed = indexed_elsewhere(shown, rendered)
-        return SourceResult(SourceEntry(page, rendered, tuple(problems), search, shown, indexed), ())
+        return SourceResult(SourceEntry(page, rendered, tuple(problems), shown=shown, indexed=indexed), ())
 
 
 _source_worker: SourceWorker | None = None  # in a worker process

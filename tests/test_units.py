@@ -2,16 +2,10 @@
 
 from __future__ import annotations
 
-import dataclasses
-import html
 import marshal
 import os
-import re
 import time
-from collections import Counter
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import pytest
 from markdown import treeprocessors
@@ -19,7 +13,7 @@ from markdown.blockparser import BlockParser
 from markdown.extensions import toc
 from sitekit import article
 
-from sitegen import search, watch
+from sitegen import watch
 from sitegen.assets import fingerprint, rewrite_css_urls
 from sitegen.cache import BuildCache, SourceEntry, decode_entry, encode_body, encode_head
 from sitegen.check import check_wording
@@ -29,9 +23,7 @@ from sitegen.errors import Problem
 from sitegen.glossary import Term, TermFinder
 from sitegen.markdown import TRIGGERS, Link, Renderer, classify_link
 from sitegen.punctuation import smarten
-from sitegen.search import StaleCopyError, Terms, page_terms, shard_name, term_weights
 from sitegen.serve import snapshot, updated_snapshot
-from sitegen.site import Site
 from sitegen.urls import Urls
 from sitegen.yamlfile import YamlError, load_yaml
 
@@ -339,44 +331,6 @@ def test_fingerprint_and_css_rewrite() -> None:
     assert b'url("font.1234567890.woff2")' in css and b"url('https://e/x')" in css
 
 
-def test_search_terms_weigh_title_summary_and_headings_and_skip_stopwords_and_citations() -> None:
-    body = (
-        "## Cortisol levels\n\nThe cortisol and the CORTISOL [@a]. Sleep.\n\n"
-        + "lymph " * 14
-        + "node " * 9
-        + "drain " * 11
-    )
-    rendered = Renderer(()).render(body, "content/articles/x.md")
-    source = article("x", 1, body, title='"Stress hormones"', summary='"What cortisol does."')
-    page, problems = parse_page("articles/x.md", "article", source)
-    assert page is not None, problems
-    terms = term_weights(page_terms(page, rendered))
-    assert terms["cortisol"] == 3 + 5 + 5  # three uses (one in the heading), the summary, a heading
-    assert terms["hormones"] == 20 and terms["sleep"] == 1
-    assert (terms["lymph"], terms["drain"], terms["node"]) == (10, 10, 9)  # uses in the text count up to 10
-    assert "the" not in terms and "1" not in terms and "ref" not in terms
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        "".join(f"ab{chr(i)}c{chr(i)}de" for i in range(128)),  # every ASCII character between words
-        "Don’t “quote” ‘me’ – or — x… y z 2nd",  # punctuation.py's marks
-        "Café naïve résumés x y",  # not ASCII
-    ],
-)
-def test_words_counted_for_search_are_runs_of_two_or_more_word_characters(text: str) -> None:
-    page, problems = parse_page("articles/x.md", "article", article("x", 1, "Body."))
-    assert page is not None, problems
-    page = dataclasses.replace(page, title="", summary="")  # the text's words only
-    rendered = Renderer(()).render("Body.", "content/articles/x.md")
-    rendered = dataclasses.replace(rendered, html=f"<p>{html.escape(text, quote=False)}</p>", toc=())
-    expected = Counter(re.findall(r"\w\w+", text.lower().replace("_", " ")))
-    for word in search.STOPWORDS & expected.keys():
-        del expected[word]
-    assert term_weights(page_terms(page, rendered)) == {word: min(count, 10) for word, count in expected.items()}
-
-
 @pytest.mark.parametrize("kind", ["article", "page"])  # a page has no reviewed date
 def test_cache_entries_survive_marshal_unchanged(kind: str) -> None:
     body = "## Why\n\nSee [b](b.md#why) and [here](#why) [@moyer2004].\n\n| a |\n|---|\n| 1 |\n"
@@ -406,64 +360,6 @@ def test_a_cached_head_of_another_shape_is_not_used(tmp_path: Path) -> None:
     cache._write("sources-a.marshal", heads)
     assert cache.get("a" * 64) is not None
     assert cache.get("a" * 63 + "b") is None and cache.get("a" * 63 + "c") is None
-
-
-def test_search_index_updated_in_place_equals_the_whole_index() -> None:
-    """Edits that add, drop and reweigh words (emptying a shard, starting one) give the same
-    files as building the whole index; only the files that differ are returned."""
-
-    def site_of(bodies: dict[str, str]) -> tuple[Site, dict[str, tuple[str, Terms]]]:
-        pages, rendered = [], {}
-        for order, (slug, body) in enumerate(bodies.items(), start=1):
-            page, problems = parse_page(f"articles/{slug}.md", "article", article(slug, order, body))
-            assert page is not None, problems
-            pages.append(page)
-            rendered[page.project_path] = Renderer(()).render(body, page.project_path)
-        site = Site(pages, rendered, {}, (), Urls("/", ""), {})
-        sources = {}
-        for p in pages:  # the body stands for the cache key of the page's entry
-            sources[p.project_path] = (bodies[p.slug], page_terms(p, rendered[p.project_path]))
-        return site, sources
-
-    def update_index(
-        last: dict[str, Any] | None,
-        site: Site,
-        sources: dict[str, tuple[str, Terms]],
-        earlier: dict[str, Terms],
-        read: Callable[[str], bytes | None],
-        asked: list[str] | None = None,  # the pages whose terms were asked for
-    ) -> tuple[dict[str, bytes], dict[str, Any]]:
-        def terms(path: str) -> Terms:
-            (asked if asked is not None else []).append(path)
-            return sources[path][1]
-
-        return search.update_index(last, site, {path: key for path, (key, _) in sources.items()}, terms, earlier, read)
-
-    bodies = {"a": "Cortisol and sleep.\n", "b": "Cortisol, cortisol, lymph.\n", "c": "Zygote quiz.\n"}
-    site, sources = site_of(bodies)
-    files, state = update_index(None, site, sources, {}, lambda name: None)
-    for slug, body in [("b", "Cortisol and oxytocin.\n"), ("c", "Lymph.\n"), ("a", "Cortisol and sleep.\n")]:
-        earlier = {key: terms for key, terms in sources.values()}
-        site, sources = site_of(bodies | {slug: body})
-        changed_pages = [f"content/articles/{slug}.md"] if bodies[slug] != body else []
-        bodies[slug] = body
-        asked: list[str] = []
-        changed, state = update_index(state, site, sources, earlier, files.get, asked)
-        assert asked == changed_pages  # in place: only the changed page's terms are read
-        whole, whole_state = update_index(None, site, sources, {}, lambda name: None)
-        assert state == whole_state
-        assert changed == {name: data for name, data in whole.items() if files.get(name) != data}
-        assert len(changed) < len(whole)
-        files = whole
-    assert shard_name("zygote") not in files and shard_name("oxytocin") in files
-    earlier = {key: terms for key, terms in sources.values()}
-    site, sources = site_of(bodies | {"a": "Quiz.\n"})
-    # without the earlier terms of a changed page, the whole index is built again
-    assert update_index(state, site, sources, {}, files.get)[0] == update_index(None, site, sources, {}, files.get)[0]
-    # a copy of the last index that is not what was written is never used
-    damaged = {name: data + b" " for name, data in files.items()}
-    with pytest.raises(StaleCopyError):
-        update_index(state, site, sources, earlier, damaged.get)
 
 
 @pytest.mark.skipif(not watch.available(), reason="inotify is Linux-only; elsewhere the dev server polls")

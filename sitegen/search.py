@@ -17,7 +17,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import posixpath
+import shutil
 import tempfile
 from collections.abc import Mapping
 from pathlib import Path
@@ -66,3 +68,26 @@ async def _index(site: Path, bundle: Path, config: IndexConfig) -> int:
         found = await index.add_directory(str(site))
         await index.write_files(output_path=str(bundle))
     return int(found["page_count"])
+
+
+def write_bundle(out: Path) -> int:
+    """Index the HTML pages in the built site ``out`` and put the bundle in ``out/pagefind/``,
+    replacing the last one by a rename (the dev server, after a rebuild); the number of files."""
+    pages = {}
+    for path in sorted(out.rglob("*.html")):
+        name = path.relative_to(out).as_posix()
+        if not name.startswith(BUNDLE) and not any(part.startswith(".") for part in name.split("/")):
+            pages[name] = path.read_bytes()
+    files = search_files(pages)
+    bundle = out / BUNDLE
+    fresh, old = out / f".{bundle.name}.new-{os.getpid()}", out / f".{bundle.name}.old-{os.getpid()}"
+    shutil.rmtree(fresh, ignore_errors=True)
+    for name, data in files.items():
+        target = fresh / name.removeprefix(BUNDLE)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+    if bundle.exists():
+        bundle.rename(old)
+    fresh.rename(bundle)
+    shutil.rmtree(old, ignore_errors=True)
+    return len(files)

@@ -25,6 +25,7 @@ import mimetypes
 import os
 import time
 import webbrowser
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from stat import S_ISREG
@@ -39,6 +40,7 @@ from .config import load_config
 from .content import FileState, file_state, ignored_name, walk_files
 from .errors import ConfigError, Problem, SiteError
 from .pipeline import Loaded, Options, build_to
+from .search import write_bundle
 from .watch import Inotify
 from .writer import MARKER
 
@@ -118,6 +120,8 @@ class Preview:
     first_change: float = 0.0
     pending: bool = False
     loaded: Loaded | None = None  # of the last good build, reused by the next (see pipeline.load_site)
+    indexer: ThreadPoolExecutor = field(default_factory=lambda: ThreadPoolExecutor(1, thread_name_prefix="search"))
+    indexed: int = 0  # the number of the last good build, which the search indexer is to index
 
     def rebuild(self, seen: dict[str, FileState] | None = None) -> None:
         """Build once; on failure keep the last good output and remember the problems.
@@ -136,6 +140,8 @@ class Preview:
             self.problems = [p for p in result.warnings]
             elapsed = (time.perf_counter() - started) * 1000
             log.info("rebuilt in %.0f ms (%d pages)", elapsed, len(result.site.pages))
+            self.indexed = self.builds
+            self.indexer.submit(self.index_search, self.builds)
         except SiteError as exc:
             self.problems = list(exc.problems)
             log.warning("build failed, still serving the last good site:")
@@ -144,6 +150,19 @@ class Preview:
             log.warning("build failed with an internal error, still serving the last good site:")
         for problem in self.problems:
             log.warning("  %s", problem)
+
+    def index_search(self, build: int) -> None:
+        """Pagefind's bundle for the pages of build number ``build``, made in a thread beside the
+        server: the browser reloads without waiting for it, and search works in the preview."""
+        if build != self.indexed:
+            return  # a later build was written meanwhile: its pages are indexed next
+        started = time.perf_counter()
+        try:
+            count = write_bundle(self.out)
+        except (OSError, SiteError) as exc:  # e.g. the output swapped whole under it: the next rebuild indexes
+            log.warning("search index not updated: %s", exc)
+            return
+        log.info("search index updated in %.0f ms (%d files)", (time.perf_counter() - started) * 1000, count)
 
     @property
     def failed(self) -> bool:

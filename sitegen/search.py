@@ -51,7 +51,10 @@ def search_files(pages: Mapping[str, bytes]) -> dict[str, bytes]:
         try:
             count = asyncio.run(_index(site, bundle, CONFIG))
         except FileNotFoundError as exc:  # PagefindService's way of saying its binary is missing
-            raise ConfigError([Problem("pagefind", 0, f"{exc}: {INSTALL}")]) from None
+            missing = exc.filename or "pagefind"
+            raise ConfigError(
+                [Problem("pagefind", 0, f"the Pagefind program is missing ({missing}); {INSTALL}")]
+            ) from None
         files = {
             BUNDLE + file.relative_to(bundle).as_posix(): file.read_bytes()
             for file in sorted(bundle.rglob("*"))

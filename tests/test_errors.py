@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from sitekit import GOOD_BODY, SITE_YAML, article, run_build
+from sitekit import GOOD_BODY, ROOT, SITE_YAML, article, run_build
 
 ALPHA = "content/articles/alpha.md"
 BETA = "content/articles/beta.md"
@@ -215,3 +218,20 @@ def test_every_problem_is_reported_in_one_run(make_site: Callable[..., Path]) ->
     result = run_build("--project", root, "check")
     assert result.returncode == 1
     assert "gone.md" in result.stderr and "@nobody" in result.stderr
+
+
+def test_a_missing_pagefind_program_is_a_setup_error_that_keeps_the_last_site(
+    make_site: Callable[..., Path], tmp_path: Path
+) -> None:
+    root = make_site()
+    out = tmp_path / "site"
+    assert run_build("--project", root, "build", "--out", out).returncode == 0
+    before = sorted((p.relative_to(out), p.read_bytes()) for p in out.rglob("*") if p.is_file())
+    missing = tmp_path / "no-such-pagefind"
+    command = [sys.executable, str(ROOT / "build.py"), "--project", str(root), "build", "--out", str(out)]
+    env = {**os.environ, "PAGEFIND_BINARY_PATH": str(missing)}  # where pagefind.service looks first
+    result = subprocess.run(command, capture_output=True, text=True, env=env, timeout=120)
+    expected = f"pagefind: the Pagefind program is missing ({missing}); install it with `pip install 'pagefind[bin]'`"
+    assert expected in result.stderr and "--no-search" in result.stderr, result.stderr
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert sorted((p.relative_to(out), p.read_bytes()) for p in out.rglob("*") if p.is_file()) == before

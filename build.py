@@ -70,7 +70,7 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     b = commands.add_parser("build", parents=[common], help="build the site (the default command)")
     site_options(b)
     b.add_argument("--out", type=Path, default=Path("_site"), help="output folder (default: _site)")
-    b.add_argument("--no-search", action="store_true", help="skip writing the search index (search/data/)")
+    b.add_argument("--no-search", action="store_true", help="skip the search index (Pagefind's pagefind/ folder)")
     c = commands.add_parser("check", parents=[common], help="load, render and check everything; write nothing")
     site_options(c)
     n = commands.add_parser("new", parents=[common], help="scaffold a new article (as a draft)")

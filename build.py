@@ -58,7 +58,7 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     b = commands.add_parser("build", parents=[common], help="build the site (the default command)")
     site_options(b)
     b.add_argument("--out", type=Path, default=Path("_site"), help="output folder (default: _site)")
-    b.add_argument("--no-search", action="store_true", help="skip writing the search index (search/data/)")
+    b.add_argument("--no-search", action="store_true", help="skip the search index (Pagefind's pagefind/ folder)")
     c = commands.add_parser("check", parents=[common], help="load, render and check everything; write nothing")
     site_options(c)
     n = commands.add_parser("new", parents=[common], help="scaffold a new article (as a draft)")
@@ -132,7 +132,8 @@ def main(argv: Sequence[str]) -> int:
     args = parse_args(argv)
     quiet = logging.INFO if args.command == "serve" else logging.WARNING
     logging.getLogger("tornado.access").setLevel(logging.WARNING)
-    logging.getLogger("MARKDOWN").setLevel(logging.WARNING)  # it logs each extension it loads
+    for chatty in ("MARKDOWN", "pagefind", "asyncio"):  # they log every step at DEBUG
+        logging.getLogger(chatty).setLevel(logging.WARNING)
     logging.basicConfig(level=logging.DEBUG if args.debug else quiet, format="%(message)s")
     try:
         return run(args)

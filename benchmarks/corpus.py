@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import itertools
 import random
 import re
 import shutil
@@ -54,6 +55,13 @@ WORD_TEXT = """
     useful modest careful honest fair simple plain early late recent earlier later
 """
 WORDS = tuple(WORD_TEXT.split())
+# Real prose uses a large vocabulary with Zipf-distributed frequencies (the n-th commonest word
+# about 1/n as often as the first). Drawing evenly from WORDS alone put every word on every page,
+# near Pagefind's worst case (each word's page list as long as the site), which real writing never is.
+SYLLABLES = ("ka", "lo", "mi", "ne", "ru", "sa", "ti", "vo", "ber", "dan", "fel", "gor", "hin", "jus", "mor", "pel")
+RARE_WORDS = tuple(a + b + c for a in SYLLABLES for b in SYLLABLES for c in SYLLABLES)  # 4,096 made-up words
+VOCABULARY = WORDS + RARE_WORDS
+ZIPF_WEIGHTS = tuple(itertools.accumulate(1 / rank for rank in range(1, len(VOCABULARY) + 1)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,7 +116,7 @@ def slug_of(i: int, n: int) -> str:
 
 
 def words(rng: random.Random, count: int) -> str:
-    return " ".join(rng.choice(WORDS) for _ in range(count))
+    return " ".join(rng.choices(VOCABULARY, cum_weights=ZIPF_WEIGHTS, k=count))
 
 
 def sentence(rng: random.Random, extra: str = "") -> str:

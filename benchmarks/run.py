@@ -183,11 +183,13 @@ class Tool:
         return sum(1 for _ in (self.root / self.output).rglob("*.html"))
 
 
-def ours(root: Path, engine: Path, jobs: int | None = None) -> Tool:
+def ours(root: Path, engine: Path, jobs: int | None = None, search: bool = True) -> Tool:
     build = engine / "build.py"
     cmd: tuple[str | Path, ...] = (our_python(), build, "build", "--project", root, "--out", root / "_site")
     if jobs is not None:
         cmd += ("--jobs", str(jobs))
+    if not search:  # the difference with a build that indexes: Pagefind's time and memory
+        cmd += ("--no-search",)
     return Tool(f"ours (--jobs {jobs})" if jobs else "ours", root, cmd, (".cache", "_site"), "_site")
 
 
@@ -254,6 +256,8 @@ def bench_ours(fig: Figures, root: Path, engine: Path, runs: int, tools: list[To
         corpus.sync_shared(root, engine)
         fig.add("ours cold", require_ok(tool.cold(), "our cold build"))
         fig.pages["ours"] = tool.pages()
+        fig.add("ours cold --no-search", require_ok(ours(root, engine, search=False).cold(), "our cold --no-search"))
+        tool.cold()  # the rebuilds below start from a build with its search bundle
         fig.add("ours no-change rebuild", require_ok(measure(tool.cmd, root), "our no-change rebuild"))
         edit_article(root, fig.n, k)
         changed = measure(tool.cmd, root)
@@ -405,12 +409,29 @@ def target_lines(fig: Figures) -> list[str]:
         checks.append(("no-change rebuild < hugo cold", med["ours no-change rebuild"], med["hugo cold"], "s"))
     if "ours one-article-changed rebuild" in med:
         checks.append(("one-article-changed rebuild < 0.5 s", med["ours one-article-changed rebuild"], 0.5, "s"))
+    if "ours cold --no-search" in med:
+        pairs = [a / b for a, b in zip(fig.seconds("ours cold"), fig.seconds("mkdocs cold"), strict=False)]
+        if pairs:
+            checks.append(("cold build with search <= 0.5x mkdocs", median(pairs), 0.5, "x"))
     limit = 300.0 if fig.n <= 4000 else 1024.0
     checks.append((f"peak memory, whole tree (PSS) < {limit:.0f} MB", pss, limit, "MB"))
     checks.append((f"peak memory, largest process < {limit:.0f} MB", largest, limit, "MB"))
     return [
         f"  {'met ' if value <= bound else 'MISS'} {label:<40} measured {value:.3f}{unit} (bound {bound:.3f}{unit})"
         for label, value, bound, unit in checks
+    ]
+
+
+def pagefind_lines(fig: Figures) -> list[str]:
+    """Pagefind's share of a cold build: with search less without, in the same rounds."""
+    pairs = list(zip(fig.runs.get("ours cold", []), fig.runs.get("ours cold --no-search", []), strict=False))
+    if not pairs:
+        return []
+    seconds = median([a.seconds - b.seconds for a, b in pairs])
+    peak = max(a.tree_pss_mb for a, _ in pairs)
+    without = max(b.tree_pss_mb for _, b in pairs)
+    return [
+        f"  Pagefind (cold build with search less --no-search): {seconds:.3f} s; peak PSS {peak:.0f} MB, {without:.0f} MB without"
     ]
 
 
@@ -429,6 +450,7 @@ def report(fig: Figures) -> str:
             f"  of the one-article-changed rebuild ({changed:.3f} s): interpreter start-up {startup:.3f} s, "
             f"importing the engine and its libraries {imports - startup:.3f} s more"
         )
+    lines += pagefind_lines(fig)
     lines.append("  pages written (*.html): " + ", ".join(f"{k} {v}" for k, v in fig.pages.items()))
     lines += ["ratios (each pair measured in the same round):", *ratio_lines(fig, OTHERS)]
     lines += ["targets (the issue states them for N=4,000):", *target_lines(fig)]

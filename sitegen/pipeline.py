@@ -15,6 +15,7 @@
 from __future__ import annotations
 
 import hashlib
+import importlib.metadata
 import logging
 import time
 from collections.abc import Iterable, Iterator, Mapping
@@ -44,14 +45,16 @@ from .glossary import Term, load_glossary
 from .outputs import GENERATED, render_generated, render_page_files
 from .publish import publication_files
 from .safeurl import source_problems as bibliography_link_problems
+from .search import decode_bundle, encode_bundle, search_files
 from .site import Site
 from .store import Store
 from .templates import make_environment, templates_digest
 from .urls import Urls
 from .workers import SourceJob, render_sources
-from .writer import check_output_dir, output_lock, replace_output, spare_state
+from .writer import check_output_dir, output_lock, read_held, replace_output, spare_state
 
 log = logging.getLogger("sitegen")
+PAGEFIND_VERSION = importlib.metadata.version("pagefind")
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,6 +120,9 @@ def build(config: Config, options: Options, store: Store, last: Last | None = No
         raise SiteError(problems)
     with timed("templates"):
         files, render_keys, templates = render(config, options, site, data, keys, entries, last)
+    if options.search:
+        with timed("search index"):
+            files |= search_bundle(files, store)
     return Built(site, files, render_keys, tuple(problems), {keys[p]: e for p, e in entries.items()}, templates)
 
 
@@ -126,7 +132,8 @@ def build_to(config: Config, options: Options, out: Path, store: Store) -> Built
         check_output_dir(out, config.root)
         with timed("spare tree checked"):
             held = spare_state(out)
-        built = build(config, options, store, Last(keys={name: h.key for name, h in held.items() if h.key}))
+            pages = read_held(out, held) if options.search else {}  # Pagefind reads every page
+        built = build(config, options, store, Last(pages, {name: h.key for name, h in held.items() if h.key}))
         with timed("written"):
             changed = replace_output(out, built.files, built.keys, held)
     log.info("%d of %d files changed in %s", len(changed), len(built.files.keys() | built.keys), out)
@@ -239,6 +246,20 @@ def render(
     return dict(sorted(files.items())), render_keys, templates
 
 
+def search_bundle(files: Mapping[str, bytes], store: Store) -> dict[str, bytes]:
+    """Pagefind's bundle for the HTML pages in ``files``; from the store when the pages are
+    byte for byte those it was made from (Pagefind takes seconds, and orders its filter
+    files differently on each run)."""
+    pages = {path: data for path, data in files.items() if path.endswith(".html")}
+    key = _hash("pagefind", PAGEFIND_VERSION, *(f"{path}\0{_digest(data)}" for path, data in sorted(pages.items())))
+    stored = store.get(key)
+    bundle = decode_bundle(stored) if stored is not None else None
+    if bundle is None:
+        bundle = search_files(pages)
+        store.put_many({key: encode_bundle(bundle)})
+    return bundle
+
+
 def site_signature(
     config: Config, options: Options, site: Site, data: Data, templates: str, entries: Mapping[str, SourceEntry]
 ) -> str:
@@ -255,6 +276,10 @@ def _settings(config: Config) -> list[tuple[str, Any]]:
 
 def _hash(*parts: str) -> str:
     return hashlib.sha256("\0".join(parts).encode()).hexdigest()
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
 
 
 def _shown(config: Config, path: Path) -> str:

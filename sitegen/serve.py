@@ -15,6 +15,7 @@ server served, and every path gets 200, a same-host redirect, 403 or 404 (guard.
 
 from __future__ import annotations
 
+import dataclasses
 import errno
 import html
 import logging
@@ -22,6 +23,7 @@ import mimetypes
 import threading
 import time
 import webbrowser
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -35,6 +37,7 @@ from .edits import Edits
 from .errors import ConfigError, Problem, SiteError
 from .guard import WILDCARDS, Listening, output_path
 from .pipeline import Built, Options, build
+from .search import search_files
 from .store import PATH, Store
 
 log = logging.getLogger("sitegen")
@@ -52,6 +55,9 @@ class Preview:
     store: Store = field(default_factory=Store)
     last: Built | None = None
     problems: tuple[Problem, ...] = ()
+    search: bool = True  # index each good build with Pagefind, in a thread of its own
+    swapping: threading.Lock = field(default_factory=threading.Lock)  # guards ``last``
+    indexer: ThreadPoolExecutor = field(default_factory=lambda: ThreadPoolExecutor(1, thread_name_prefix="search"))
 
     def rebuild(self) -> Built:
         """The one call into the pipeline: the site in memory, reusing the last build."""
@@ -72,11 +78,30 @@ class Preview:
             log.warning("build failed with an internal error, still serving the last good site:")
             log.debug("the internal error:", exc_info=True)
         else:
-            self.last, self.problems = built, built.problems
+            with self.swapping:
+                self.last, self.problems = built, built.problems
             elapsed = (time.perf_counter() - started) * 1000
             log.info("rebuilt in %.0f ms (%d pages)", elapsed, len(built.site.pages))
+            if self.search:
+                self.indexer.submit(self.index_search, built)
         for problem in self.problems:
             log.warning("  %s", problem)
+
+    def index_search(self, built: Built) -> None:
+        """Add Pagefind's bundle to ``built`` if it is still the last build: the browser
+        reloads without waiting for it, and search works in the preview a moment later."""
+        if self.last is not built:
+            return  # a later build came meanwhile: it is indexed next
+        started = time.perf_counter()
+        try:
+            bundle = search_files(built.files)
+        except SiteError as exc:  # e.g. the Pagefind program is missing: the preview works without search
+            log.warning("search index not made: %s", "; ".join(str(p) for p in exc.problems))
+            return
+        with self.swapping:
+            if self.last is built:
+                self.last = dataclasses.replace(built, files=built.files | bundle)
+        log.info("search index updated in %.0f ms (%d files)", (time.perf_counter() - started) * 1000, len(bundle))
 
     def lookup(self, path: str) -> bytes | None:
         """The bytes of the last good build's file at ``path`` ("a/index.html"), or None. The

@@ -77,6 +77,12 @@ def spare_state(out: Path) -> dict[str, Held]:
     return held
 
 
+def read_held(out: Path, held: Mapping[str, Held]) -> dict[str, bytes]:
+    """The bytes of the held HTML pages of the spare tree (spare_state has just checked them)."""
+    folder = spare(out)
+    return {name: (folder / name).read_bytes() for name in held if name.endswith(".html")}
+
+
 def _walk(folder: Path) -> dict[str, os.stat_result]:
     """Every file under ``folder`` by relative path; anything else (links, sockets) is removed."""
     found: dict[str, os.stat_result] = {}

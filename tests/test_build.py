@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -11,13 +12,18 @@ from sitekit import GOOD_BODY, ROOT, article, run_build
 
 from sitegen.writer import MARKER
 
+# Pagefind writes its filter index in a different order each run (its issue #638: "filter/metadata
+# indexes" still change between builds), and so the files naming it and our manifest of hashes.
+PAGEFIND_UNSTABLE = re.compile(r"pagefind/(filter/.*|pagefind-entry\.json|pagefind\..*\.pf_meta)|\.sitegen-output")
+
 
 def tree_digest(folder: Path) -> dict[str, str]:
-    """Every file's sha256 but the writer's record, which also holds each file's mtime and inode."""
+    """Every file's sha256 by path, but the writer's record (it holds mtimes and inodes) and the
+    files Pagefind does not write the same way twice."""
     return {
-        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        name: hashlib.sha256(p.read_bytes()).hexdigest()
         for p in sorted(folder.rglob("*"))
-        if p.is_file() and p.name != MARKER
+        if p.is_file() and not PAGEFIND_UNSTABLE.fullmatch(name := p.relative_to(folder).as_posix())
     }
 
 

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
+import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from sitekit import GLOSSARY, GOOD_BODY, REFERENCES, SITE_YAML, article, run_build
+from sitekit import GLOSSARY, GOOD_BODY, REFERENCES, ROOT, SITE_YAML, article, run_build
 
 ALPHA = "content/articles/alpha.md"
 BETA = "content/articles/beta.md"
@@ -645,3 +648,20 @@ def test_an_alias_bomb_is_refused_within_a_second(make_site: Callable[..., Path]
     result = run_build("--project", root, "check")
     assert time.monotonic() - started < 5  # the start-up of a build included; the YAML part is milliseconds
     assert 'content/glossary.yaml:1: YAML anchors ("&a0") are not allowed' in result.stderr, result.stderr
+
+
+def test_a_missing_pagefind_program_is_a_setup_error_that_keeps_the_last_site(
+    make_site: Callable[..., Path], tmp_path: Path
+) -> None:
+    root = make_site()
+    out = tmp_path / "site"
+    assert run_build("--project", root, "build", "--out", out).returncode == 0
+    before = sorted((p.relative_to(out), p.read_bytes()) for p in out.rglob("*") if p.is_file())
+    missing = tmp_path / "no-such-pagefind"
+    command = [sys.executable, str(ROOT / "build.py"), "--project", str(root), "build", "--no-cache", "--out", str(out)]
+    env = {**os.environ, "PAGEFIND_BINARY_PATH": str(missing)}  # where pagefind.service looks first
+    result = subprocess.run(command, capture_output=True, text=True, env=env, timeout=120)
+    expected = f"pagefind: the Pagefind program is missing ({missing}); install it with `pip install 'pagefind[bin]'`"
+    assert expected in result.stderr and "--no-search" in result.stderr, result.stderr
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert sorted((p.relative_to(out), p.read_bytes()) for p in out.rglob("*") if p.is_file()) == before

@@ -123,18 +123,17 @@ def test_path_only_base_url_builds_and_says_what_it_could_not_produce(tmp_path: 
     assert 'rel="canonical"' not in (tmp_path / "site" / "stress" / "index.html").read_text()
 
 
-def test_search_index_is_built_and_only_the_search_page_loads_it(site: Path) -> None:
-    catalogue = json.loads((site / "search/data/pages.json").read_text())
-    urls = [url for url, _, _ in catalogue["pages"]]
-    assert f"{PREFIX}hormones/" in urls and all(url.startswith(PREFIX) for url in urls)
-    postings = json.loads((site / f"search/data/{b'co'.hex()}.json").read_text())["cortisol"]
-    weights = {urls[page]: weight for page, weight in zip(postings[::2], postings[1::2], strict=True)}
-    assert max(weights, key=weights.__getitem__) == f"{PREFIX}hormones/"  # the article on stress hormones
-    assert "the" in catalogue["stop"] and not (site / f"search/data/{b'th'.hex()}.json").read_text().count('"the"')
+def test_pagefind_indexes_the_articles_and_every_page_loads_only_the_small_search_box_script(site: Path) -> None:
+    entry = json.loads((site / "pagefind/pagefind-entry.json").read_text())
+    indexed = sum(language["page_count"] for language in entry["languages"].values())
+    assert indexed == len(list((ROOT / "content/articles").glob("*.md"))) + 1  # and About: data-pagefind-body
+    assert (site / "pagefind/pagefind.js").is_file() and not (site / "search/data").exists()
     assert "canonical" not in (site / "404.html").read_text()  # a 404 has no address of its own
-    for page in site.rglob("index.html"):
-        uses_search = f'<script type="module" src="{PREFIX}static/search.' in page.read_text()
-        assert uses_search == (page.parent.name == "search"), page
+    for page in [*site.rglob("index.html"), site / "404.html"]:
+        html = page.read_text()
+        assert f'data-bundle="{PREFIX}pagefind/"' in html and "pagefind.js" not in html, page
+        assert f'<script type="module" src="{PREFIX}static/search-box.' in html, page
+        assert "script-src 'self' 'wasm-unsafe-eval';" in html, page  # Pagefind runs as WebAssembly
 
 
 def test_hostile_titles_leave_feed_sitemap_and_json_ld_well_formed(make_site: Callable[..., Path]) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import http.client
 import itertools
+import json
 import os
 import random
 import shutil
@@ -377,3 +378,26 @@ def test_busy_port_is_a_one_line_error(make_site: Callable[..., Path]) -> None:
         )
     assert result.returncode == 2
     assert result.stderr.strip().splitlines()[0] == f"--port: port {port} is already in use; choose another with --port"
+
+
+def test_search_is_indexed_in_the_background_after_each_rebuild(serve: Callable[..., Server]) -> None:
+    """The preview serves each build before its search bundle, which a thread adds next (Preview.index_search)."""
+    server = serve()
+
+    def indexed_pages() -> int:
+        status, body = server.get("/pagefind/pagefind-entry.json")
+        return sum(lang["page_count"] for lang in json.loads(body)["languages"].values()) if status == 200 else 0
+
+    deadline = time.monotonic() + 30
+    while indexed_pages() == 0 and time.monotonic() < deadline:
+        time.sleep(0.1)
+    before = indexed_pages()
+    assert before > 0, server.log.read_text()
+    (server.root / "content/articles/gamma.md").write_text(article("gamma", 3, GOOD_BODY["beta"]))
+    server.wait_for("/gamma/", "<h1>Gamma</h1>")
+    deadline = time.monotonic() + 30
+    while indexed_pages() != before + 1 and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert indexed_pages() == before + 1, server.log.read_text()
+    log = server.log.read_text()
+    assert log.rindex("rebuilt in") < log.rindex("search index updated in")  # the reload did not wait for it

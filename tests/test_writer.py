@@ -142,7 +142,7 @@ def test_a_full_disk_leaves_the_last_site_as_it_was(make_site: Callable[..., Pat
         signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past the limit then fails with EFBIG
         resource.setrlimit(resource.RLIMIT_FSIZE, (8192, 8192))
 
-    process = start_build(root, out, "--no-cache", preexec_fn=small_files)
+    process = start_build(root, out, "--no-cache", "--no-search", preexec_fn=small_files)
     _, stderr = process.communicate(timeout=120)
     assert process.returncode == 2, stderr
     assert "cannot write the site" in stderr and "the last site is unchanged" in stderr and "Traceback" not in stderr

@@ -1,5 +1,5 @@
-"""In a real Chromium: the dev server reloads an open page by itself after an edit, and
-site search finds the right articles on a site served under a project prefix."""
+"""In a real Chromium: the dev server reloads an open page by itself after an edit.
+(Search in the browser: test_search_browser.py.)"""
 
 from __future__ import annotations
 
@@ -11,8 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from crawl import serve_under_prefix
-from sitekit import GOOD_BODY, ROOT, article, run_build
+from sitekit import GOOD_BODY, ROOT, article
 from test_serve import Server, free_port
 
 pytestmark = pytest.mark.browser
@@ -69,39 +68,3 @@ def test_open_page_shows_the_overlay_after_a_broken_edit_and_recovers(chromium: 
     beta.write_text(article("beta", 2, GOOD_BODY["beta"]))
     overlay.wait_for(state="detached", timeout=10_000)
     page.close()
-
-
-@pytest.fixture(scope="module")
-def published(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("search") / "site"
-    result = run_build("build", "--out", out, "--base-url", "https://example.org/some-repo/")
-    assert result.returncode == 0, result.stderr
-    return out
-
-
-@pytest.mark.parametrize(
-    ("query", "expected"), [("cortisol", "/hormones/"), ("lymphoedema", "/lymph/"), ("sleep", "/sleep/")]
-)
-def test_search_finds_the_right_articles(chromium: Any, published: Path, query: str, expected: str) -> None:
-    with serve_under_prefix(published, "/some-repo/") as start:
-        page = chromium.new_page()
-        errors: list[str] = []
-        page.on("pageerror", lambda error: errors.append(str(error)))
-        page.goto(f"{start}search/?q={query}")
-        results = page.locator("#search-results li a")
-        results.first.wait_for(timeout=15_000)
-        hrefs = [results.nth(i).get_attribute("href") or "" for i in range(min(results.count(), 5))]
-        assert any(h.endswith("/some-repo" + expected) for h in hrefs), hrefs
-        assert page.locator("#search-results li p").first.inner_text().strip()  # an excerpt
-        assert not errors, errors
-        page.close()
-
-
-def test_search_page_without_javascript_lists_every_article(chromium: Any, published: Path) -> None:
-    with serve_under_prefix(published, "/some-repo/") as start:
-        context = chromium.new_context(java_script_enabled=False)
-        page = context.new_page()
-        page.goto(f"{start}search/?q=sleep")
-        assert page.locator("main ol li a").count() >= 7
-        assert page.get_by_text("Every article is listed below").is_visible()
-        context.close()

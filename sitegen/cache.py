@@ -131,10 +131,16 @@ LINKS_AT = RENDERED_FIELDS.index("links")
 LAYOUT = repr((FORMAT, marshal.version, PAGE_FIELDS, RENDERED_FIELDS, LINK_FIELDS, PROBLEM_FIELDS))
 
 
+DATE_FIELDS = ("reviewed", "next_review")  # Page's dates, kept as ordinals (marshal has no dates)
+
+
+def _ordinal(value: Any) -> int | None:
+    return value.toordinal() if value is not None else None
+
+
 def encode_head(entry: SourceEntry) -> tuple[Any, ...]:
-    reviewed = entry.page.reviewed
     page = tuple(
-        (reviewed.toordinal() if reviewed else None) if name == "reviewed" else getattr(entry.page, name)
+        _ordinal(getattr(entry.page, name)) if name in DATE_FIELDS else getattr(entry.page, name)
         for name in PAGE_FIELDS
     )
     problems = tuple(tuple(getattr(p, name) for name in PROBLEM_FIELDS) for p in entry.problems)
@@ -155,8 +161,9 @@ def decode_entry(head: tuple[Any, ...], load: Callable[[], tuple[bytes, Terms]])
     page = object.__new__(Page)
     fields = page.__dict__
     fields.update(zip(PAGE_FIELDS, page_values, strict=False))  # lengths compared above
-    if fields["reviewed"] is not None:
-        fields["reviewed"] = dt.date.fromordinal(fields["reviewed"])
+    for name in DATE_FIELDS:
+        if fields[name] is not None:
+            fields[name] = dt.date.fromordinal(fields[name])
     problems = tuple([Problem(*values) for values in problems]) if problems else ()
     return SourceEntry(page, None, problems, ("", b""), shown, indexed, None, load)
 

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from .errors import ConfigError, Problem
+from .errors import ConfigError, Problem, SiteError
+from .people import Person, load_people
 from .schema import Field, validate
 from .yamlfile import YamlError, load_yaml
 
@@ -29,8 +30,12 @@ SITE_FIELDS: tuple[Field, ...] = (
     Field("toc_min_headings", "int", default=3, doc="show a table of contents from this many headings"),
     Field("bibliography", "str", default="content/references.yaml", doc="the bibliography file"),
     Field("glossary", "str", default="content/glossary.yaml", doc="the glossary file"),
+    Field("people", "str", default="content/people.yaml", doc="the reviewers file (id, name, role, url)"),
+    Field("review_interval", "int", default=36, doc="months from an article's review to its next review"),
 )
 
+MAX_REVIEW_INTERVAL = 36  # months: the NHS Standard for Creating Health Content's longest
+_REPORT_URL = re.compile(r"^(?:$|mailto:\S+@\S+$|https?://[^\s/]+\S*$)")
 _LANG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 
 
@@ -57,6 +62,9 @@ class Config:
     toc_min_headings: int
     bibliography: Path
     glossary: Path
+    people: tuple[Person, ...] = ()  # named reviewers, from the people file
+    review_interval: int = 36  # months
+    people_file: str = "content/people.yaml"  # as shown in problems
 
     @property
     def content_dir(self) -> Path:
@@ -89,8 +97,8 @@ def split_base_url(value: str) -> tuple[str, str] | None:
     return origin, path
 
 
-def load_config(root: Path, base_url: str | None = None) -> Config:
-    """Read and validate ``root/site.yaml``; ``base_url`` (from the command line) wins."""
+def load_config(root: Path, base_url: str | None = None, report_problem_url: str | None = None) -> Config:
+    """Read and validate ``root/site.yaml``; ``base_url`` and ``report_problem_url`` (from the command line) win."""
     path = root / "site.yaml"
     shown = "site.yaml"
     try:
@@ -123,8 +131,28 @@ def load_config(root: Path, base_url: str | None = None) -> Config:
                 f'language "{values["language"]}" is not a tag like en or en-GB',
             )
         )
+    if report_problem_url is not None:
+        values["report_problem_url"] = report_problem_url
+    if not _REPORT_URL.match(values["report_problem_url"]):
+        from_option = report_problem_url is not None
+        where = "--report-problem-url" if from_option else shown
+        line = 0 if from_option else loaded.key_lines.get("report_problem_url", 1)
+        problems.append(
+            Problem(
+                where,
+                line,
+                f'report_problem_url "{values["report_problem_url"]}" must be an https:// or mailto: address',
+            )
+        )
+    if not 1 <= values["review_interval"] <= MAX_REVIEW_INTERVAL:
+        line = loaded.key_lines.get("review_interval", 1)
+        message = f'"review_interval" must be 1 to {MAX_REVIEW_INTERVAL} months (a review at least every three years)'
+        problems.append(Problem(shown, line, message))
     if problems:
         raise ConfigError(problems)
+    people, people_problems = load_people(root / values["people"], values["people"])
+    if people_problems:  # a content file, like the bibliography: exit 1
+        raise SiteError(people_problems)
     return Config(
         root=root,
         title=values["title"],
@@ -145,4 +173,7 @@ def load_config(root: Path, base_url: str | None = None) -> Config:
         toc_min_headings=values["toc_min_headings"],
         bibliography=root / values["bibliography"],
         glossary=root / values["glossary"],
+        people=people,
+        review_interval=values["review_interval"],
+        people_file=values["people"],
     )

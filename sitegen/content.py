@@ -22,7 +22,7 @@ SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 # Slugs the engine itself uses for generated pages and folders.
 RESERVED_SLUGS = frozenset({"glossary", "bibliography", "static", "search", "404", "feed", "sitemap"})
 KINDS = {"articles": "article", "pages": "page"}
-DATA_FILES = {"references.yaml", "glossary.yaml"}
+DATA_FILES = {"references.yaml", "glossary.yaml", "people.yaml"}
 
 _COMMON = (
     Field("title", "str", required=True, min_len=1, max_len=120, doc="the page title"),
@@ -39,6 +39,8 @@ ARTICLE_FIELDS: tuple[Field, ...] = (
     Field("evidence_reason", "str", required=True, min_len=1, max_len=300, doc="one line: why this rating"),
     Field("key_points", "list", required=True, min_len=2, max_len=4, doc="2 to 4 key points"),
     Field("reviewed", "date", required=True, doc="date the content was last checked"),
+    Field("reviewers", "list", default=[], doc="ids from content/people.yaml; none: the editorial team"),
+    Field("next_review", "date", default=None, doc="when the next review is due; default: reviewed + review_interval"),
 )
 PAGE_FIELDS: tuple[Field, ...] = (
     *_COMMON,
@@ -82,6 +84,8 @@ class Page:
     body: str  # the Markdown; "" in the build's index, once rendered and checked
     body_line: int  # line of the file on which the body starts
     key_lines: dict[str, int]  # line of each front-matter key, for problems about it
+    reviewers: tuple[str, ...] = ()  # ids in the people file (review.py)
+    next_review: dt.date | None = None
 
     @_computed_once
     def output_path(self) -> str:
@@ -193,6 +197,8 @@ def _make_page(
         body=body,
         body_line=body_line,
         key_lines=key_lines,
+        reviewers=tuple(v.get("reviewers") or ()),
+        next_review=v.get("next_review"),
     )
 
 

@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import gc
 import hashlib
 import logging
@@ -30,6 +31,7 @@ from .glossary import Term, load_glossary
 from .markdown import Rendered
 from .outputs import GENERATED, render_generated
 from .publish import publication_files
+from .review import review_problems
 from .search import StaleCopyError, Terms, read_back, update_index
 from .site import Site
 from .templates import environment, templates_digest
@@ -81,6 +83,7 @@ class Options:
     strict: bool = False
     jobs: int = 0  # worker processes for Markdown; 0: one per CPU
     search: bool = True  # write the search index (search/data/)
+    today: dt.date | None = None  # for overdue reviews (review.py); None: not checked
 
 
 @dataclass(frozen=True, slots=True)
@@ -201,6 +204,7 @@ def _index_and_check(
     for page in site.pages:
         problems += page_checks[page.project_path]
     problems += check_orders(site)
+    problems += review_problems(site.articles, config, options.today)
     return Loaded(site, problems, keys, published, salt, config, page_checks, static)
 
 

@@ -24,20 +24,6 @@ class EvidenceRow:
     source: Source
     finding: str
 
-    # Reader fields of research sources (bibliography.py, issue #19); until they arrive, the
-    # bibliographic type and the evidence note stand in.
-    @property
-    def design(self) -> str:
-        return str(getattr(self.source, "design", "") or self.source.type)
-
-    @property
-    def population(self) -> str:
-        return str(getattr(self.source, "population", ""))
-
-    @property
-    def caveat(self) -> str:
-        return str(getattr(self.source, "caveat", "") or self.source.evidence_note)
-
     @property
     def study(self) -> str:
         """The first author's name, "and colleagues" when there are more: "Christopher A. Moyer and colleagues"."""

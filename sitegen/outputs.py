@@ -119,6 +119,7 @@ def _page_context(site: Site, config: Config, page: Page) -> dict[str, Any]:
         related=site.related(page),
         backlinks=site.backlinks[page.project_path],
         references=site.references(page),
+        sources=site.sources,  # the whole bibliography, for the shared safety advice (templates/safety.html)
         position=site.position.get(page.project_path, -1) + 1,
         review_team=review_team(config) if page.slug == "about" else [],
     )

@@ -168,6 +168,20 @@ CASES: list[tuple[str, dict[str, str | bytes], str, int]] = [
         1,
     ),
     (
+        "bibliography-unknown-key",
+        {
+            "content/references.yaml": "stress:\n- id: moyer2004\n  authors: A\n  title: T\n  verified: true\n  evidence_notes: x\n"
+        },
+        'content/references.yaml:6: source "moyer2004" has an unknown key "evidence_notes". Did you mean "evidence_note"?',
+        1,
+    ),
+    (
+        "bibliography-unverified-without-reason",
+        {"content/references.yaml": "stress:\n- id: moyer2004\n  authors: A\n  title: T\n  verified: false\n"},
+        'content/references.yaml:2: source "moyer2004" is not verified: give readers the reason in "unverified_reason"',
+        1,
+    ),
+    (
         "template-error",
         {"templates/page.html": "{% extends 'base.html' %}\n{% block main %}\n{{ page.titel }}\n{% endblock %}\n"},
         "templates/page.html:3: template error:",

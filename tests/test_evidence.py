@@ -50,7 +50,9 @@ def test_each_articles_table_is_its_research_sources_newest_first(real_site: Pat
         assert years == sorted(years, reverse=True), slug
         for key, year in rows:
             assert year == str(sources[key].year or "no date"), (slug, key)
-            assert str(escape(sources[key].title)) in table, (slug, key)
+            source = sources[key]
+            for text in (source.title, source.design, source.population, source.caveat):
+                assert text and str(escape(text)) in table, (slug, key, text)
         newest = max(y for y in years if y)
         assert f"The most recent source here is from {newest}." in page, slug
         assert '<div class="table-scroll" role="region" aria-labelledby="evidence-caption" tabindex="0">' in table

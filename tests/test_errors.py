@@ -221,6 +221,16 @@ CASES: list[tuple[str, dict[str, str | bytes], str, int]] = [
         2,
     ),
     (
+        "scaffold-placeholder",
+        {
+            ALPHA: article(
+                "alpha", 1, GOOD_BODY["alpha"], related="[beta]", summary='"TODO: one or two plain sentences."'
+            )
+        },
+        f'{ALPHA}:3: "summary" still has the placeholder "TODO: ..." from build.py new: write it, or set draft: true',
+        1,
+    ),
+    (
         "site-yaml-unknown-key",
         {"site.yaml": SITE_YAML + "titel: x\n"},
         'site.yaml:12: unknown key "titel". Did you mean "title"?',

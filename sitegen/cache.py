@@ -198,8 +198,9 @@ def shown_elsewhere(page: Page, rendered: Rendered) -> str:
     terms and the pages it links to (backlinks, lists, related pages, the home diagram)."""
     meta = (page.source, page.slug, page.kind, page.title, page.summary, page.draft, page.tags, page.order)
     more = (page.related, page.evidence, page.evidence_reason, page.key_points, page.reviewed)
+    mapped = (page.studied, page.studied_in)  # the home page's evidence map (diagram.py)
     links = tuple(link.target for link in rendered.links if link.kind == "page")
-    return hashlib.sha256(repr((meta, more, rendered.citations, rendered.terms, links)).encode()).hexdigest()
+    return hashlib.sha256(repr((meta, more, mapped, rendered.citations, rendered.terms, links)).encode()).hexdigest()
 
 
 @functools.cache

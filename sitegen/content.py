@@ -41,6 +41,10 @@ ARTICLE_FIELDS: tuple[Field, ...] = (
     Field("reviewed", "date", required=True, doc="date the content was last checked"),
     Field("reviewers", "list", default=[], doc="ids from content/people.yaml; none: the editorial team"),
     Field("next_review", "date", default=None, doc="when the next review is due; default: reviewed + review_interval"),
+    Field(
+        "studied", "str", default="", max_len=90, doc="what the cited studies measured (the home page's evidence map)"
+    ),
+    Field("studied_in", "str", default="", max_len=90, doc="who took part in them"),
 )
 PAGE_FIELDS: tuple[Field, ...] = (
     *_COMMON,
@@ -86,6 +90,8 @@ class Page:
     key_lines: dict[str, int]  # line of each front-matter key, for problems about it
     reviewers: tuple[str, ...] = ()  # ids in the people file (review.py)
     next_review: dt.date | None = None
+    studied: str = ""  # what was studied, and in whom (diagram.py's evidence map)
+    studied_in: str = ""
 
     @_computed_once
     def output_path(self) -> str:
@@ -199,6 +205,8 @@ def _make_page(
         key_lines=key_lines,
         reviewers=tuple(v.get("reviewers") or ()),
         next_review=v.get("next_review"),
+        studied=v.get("studied") or "",
+        studied_in=v.get("studied_in") or "",
     )
 
 

@@ -9,7 +9,7 @@ from markupsafe import Markup
 
 from .config import Config
 from .content import Page
-from .diagram import connection_svg
+from .diagram import evidence_map
 from .evidence import byline, evidence_rows, newest_year, report_link, review_team
 from .publish import json_ld
 from .site import Site
@@ -126,10 +126,7 @@ def _page_context(site: Site, config: Config, page: Page) -> dict[str, Any]:
     if page.kind == "article":
         context.update(_review_context(site, config, page))
     if page.slug == "":
-        context.update(
-            diagram=connection_svg(site.articles, site.article_edges()),
-            connections=site.article_edges(),
-        )
+        context.update(evidence_steps=evidence_map(site.articles))
     return context
 
 

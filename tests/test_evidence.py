@@ -14,9 +14,7 @@ from sitekit import ROOT, SITE_YAML, run_build
 
 from sitegen.bibliography import load_bibliography
 
-ROW = re.compile(
-    r'<tr>\s*<th scope="row"><a href="#ref-([^"]+)">.*?</th>\s*<td><span [^>]*>Year: </span>([^<]*)</td>', re.S
-)
+ROW = re.compile(r'<tr>\s*<th scope="row"><a href="#ref-([^"]+)">.*?</th>\s*<td>([^<]*)</td>', re.S)
 REF = re.compile(r'<li id="ref-([^"]+)"')
 
 

@@ -7,21 +7,24 @@ Exit codes: 0 ok, 1 content problems, 2 usage or configuration problems.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime as dt
 import logging
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from sitegen.config import load_config
+from sitegen.config import Config, load_config
 from sitegen.errors import ConfigError, Problem, SiteError, in_order
 from sitegen.pipeline import Options, build, build_to
 from sitegen.publish import missing_origin_notice
+from sitegen.review import format_json, format_table, review_rows, today_from
 from sitegen.safeurl import make_output_parent
 from sitegen.scaffold import new_article
 from sitegen.store import PATH, Store
 
-COMMANDS = ("build", "check", "new", "serve")
+COMMANDS = ("build", "check", "new", "review", "serve")
 
 
 def with_default_command(argv: Sequence[str]) -> list[str]:
@@ -54,6 +57,8 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
         p.add_argument("--strict", action="store_true", help="treat warnings as errors")
         p.add_argument("--jobs", type=int, default=0, help="worker processes for Markdown (default: one per CPU)")
         p.add_argument("--no-cache", action="store_true", help="ignore and do not write the .cache/ folder")
+        p.add_argument("--today", type=dt.date.fromisoformat, help="the date reviews are due against, YYYY-MM-DD")
+        p.add_argument("--report-problem-url", help="where readers report a problem (overrides site.yaml)")
 
     b = commands.add_parser("build", parents=[common], help="build the site (the default command)")
     site_options(b)
@@ -61,6 +66,9 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     b.add_argument("--no-search", action="store_true", help="skip the search index (Pagefind's pagefind/ folder)")
     c = commands.add_parser("check", parents=[common], help="load, render and check everything; write nothing")
     site_options(c)
+    r = commands.add_parser("review", parents=[common], help="list every article's review dates, overdue first")
+    site_options(r)
+    r.add_argument("--json", action="store_true", help="print the table as JSON (for CI)")
     n = commands.add_parser("new", parents=[common], help="scaffold a new article (as a draft)")
     n.add_argument("title", help='the article title, e.g. "Skin health"')
     s = commands.add_parser(
@@ -103,12 +111,15 @@ def run(args: argparse.Namespace) -> int:
         from sitegen.serve import serve
 
         return serve(root, host=args.host, port=args.port, drafts=args.drafts, open_browser=args.open)
-    config = load_config(root, base_url=args.base_url)
+    config = load_config(root, base_url=args.base_url, report_problem_url=args.report_problem_url)
     options = Options(
         drafts=args.drafts, strict=args.strict, jobs=args.jobs, search=not getattr(args, "no_search", False)
     )
+    options = dataclasses.replace(options, today=today_from(args.today, os.environ.get("SOURCE_DATE_EPOCH")))
     # check reads the cache but writes nothing at all
     store = Store(None if args.no_cache else root / PATH, writable=args.command == "build")
+    if args.command == "review":
+        return run_review(config, options, store, json_output=args.json)
     if args.command == "check":
         result = build(config, options, store)
         report(result.problems)
@@ -126,6 +137,19 @@ def run(args: argparse.Namespace) -> int:
         print(f"warning: {notice}", file=sys.stderr)
     print(f"built {len(result.site.pages)} pages into {args.out}", file=sys.stderr)
     return 0
+
+
+def run_review(config: Config, options: Options, store: Store, *, json_output: bool) -> int:
+    """`review`: the table of every article's review, overdue first; --strict: exit 1 if any is overdue."""
+    assert options.today is not None
+    result = build(config, dataclasses.replace(options, strict=False, search=False), store)
+    report(result.problems)
+    rows = review_rows(result.site, config, options.today)
+    print(format_json(rows, options.today) if json_output else format_table(rows))
+    overdue = sum(row.overdue for row in rows)
+    if not json_output:
+        print(f"{overdue} of {len(rows)} article(s) overdue for review on {options.today}", file=sys.stderr)
+    return 1 if overdue and options.strict else 0
 
 
 def main(argv: Sequence[str]) -> int:

@@ -16,6 +16,7 @@ from .config import Config
 from .content import Page
 from .errors import Problem, suggest
 from .markdown import Link, Rendered
+from .scaffold import placeholder_problems
 from .site import Site
 
 # Phrases we never publish unqualified. Reporting a claim in double quotes is allowed.
@@ -37,7 +38,7 @@ CITATION_GROUP = re.compile(r"\[@[^\]]*\]")
 # -- local checks: one page ----------------------------------------------------------
 def local_problems(page: Page, rendered: Rendered, sources: Mapping[str, Source], config: Config) -> list[Problem]:
     """Every check that needs only this page, the bibliography and site.yaml."""
-    problems = check_citations(page, rendered, sources, config) + check_wording(page)
+    problems = check_citations(page, rendered, sources, config) + check_wording(page) + placeholder_problems(page)
     if page.kind == "article":
         problems += check_structure(page, rendered, sources, config)
     return problems

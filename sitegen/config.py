@@ -9,7 +9,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from .content import decode_problem, decode_source, ignored_name
-from .errors import ConfigError, Problem, clip
+from .errors import ConfigError, Problem, SiteError, clip
+from .people import Person, load_people
 from .safeurl import UNSAFE_CHARACTERS, project_path_problem, web_address_problem
 from .schema import Field, validate
 from .symlinks import link_problem
@@ -34,10 +35,14 @@ SITE_FIELDS: tuple[Field, ...] = (
     Field("bibliography", "str", default="content/references.yaml", doc="the bibliography file"),
     Field("glossary", "str", default="content/glossary.yaml", doc="the glossary file"),
     Field("render_timeout", "int", default=10, doc="seconds one page's Markdown may take to render"),
+    Field("people", "str", default="content/people.yaml", doc="the reviewers file (id, name, role, url)"),
+    Field("review_interval", "int", default=36, doc="months from an article's review to its next review"),
 )
 # Keys naming a file of the project, and whether the file may be missing while the key is left out.
 PATH_FIELDS = {"bibliography": False, "glossary": True}
 
+MAX_REVIEW_INTERVAL = 36  # months: the NHS Standard for Creating Health Content's longest
+_REPORT_URL = re.compile(r"^(?:$|mailto:\S+@\S+$|https?://[^\s/]+\S*$)")
 _LANG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 
 
@@ -65,6 +70,9 @@ class Config:
     bibliography: Path
     glossary: Path
     render_timeout: int = 10  # seconds; a page whose rendering takes longer fails the build
+    people: tuple[Person, ...] = ()  # named reviewers, from the people file
+    review_interval: int = 36  # months
+    people_file: str = "content/people.yaml"  # as shown in problems
 
     @property
     def content_dir(self) -> Path:
@@ -103,8 +111,8 @@ def split_base_url(value: str) -> tuple[str, str] | None:
     return origin, path
 
 
-def load_config(root: Path, base_url: str | None = None) -> Config:
-    """Read and validate ``root/site.yaml``; ``base_url`` (from the command line) wins."""
+def load_config(root: Path, base_url: str | None = None, report_problem_url: str | None = None) -> Config:
+    """Read and validate ``root/site.yaml``; ``base_url`` and ``report_problem_url`` (from the command line) win."""
     path = root / "site.yaml"
     shown = "site.yaml"
     if path.is_symlink() and (wrong := link_problem(path, root.resolve())):
@@ -143,8 +151,28 @@ def load_config(root: Path, base_url: str | None = None) -> Config:
                 f'language "{clip(values["language"])}" is not a tag like en or en-GB',
             )
         )
+    if report_problem_url is not None:
+        values["report_problem_url"] = report_problem_url
+    if not _REPORT_URL.match(values["report_problem_url"]):
+        from_option = report_problem_url is not None
+        where = "--report-problem-url" if from_option else shown
+        line = 0 if from_option else loaded.key_lines.get("report_problem_url", 1)
+        problems.append(
+            Problem(
+                where,
+                line,
+                f'report_problem_url "{values["report_problem_url"]}" must be an https:// or mailto: address',
+            )
+        )
+    if not 1 <= values["review_interval"] <= MAX_REVIEW_INTERVAL:
+        line = loaded.key_lines.get("review_interval", 1)
+        message = f'"review_interval" must be 1 to {MAX_REVIEW_INTERVAL} months (a review at least every three years)'
+        problems.append(Problem(shown, line, message))
     if problems:
         raise ConfigError(problems)
+    people, people_problems = load_people(root / values["people"], values["people"])
+    if people_problems:  # a content file, like the bibliography: exit 1
+        raise SiteError(people_problems)
     return Config(
         root=root,
         title=values["title"],
@@ -166,6 +194,9 @@ def load_config(root: Path, base_url: str | None = None) -> Config:
         bibliography=root / values["bibliography"],
         glossary=root / values["glossary"],
         render_timeout=values["render_timeout"],
+        people=people,
+        review_interval=values["review_interval"],
+        people_file=values["people"],
     )
 
 

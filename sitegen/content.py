@@ -24,7 +24,7 @@ SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 # Slugs the engine itself uses for generated pages and folders.
 RESERVED_SLUGS = frozenset({"glossary", "bibliography", "static", "search", "404", "feed", "sitemap"})
 KINDS = {"articles": "article", "pages": "page"}
-DATA_FILES = {"references.yaml", "glossary.yaml"}
+DATA_FILES = {"references.yaml", "glossary.yaml", "people.yaml"}
 UNUSED = "is not used: articles go in content/articles/*.md, pages in content/pages/*.md, images and files in static/"
 
 _COMMON = (
@@ -42,6 +42,12 @@ ARTICLE_FIELDS: tuple[Field, ...] = (
     Field("evidence_reason", "str", required=True, min_len=1, max_len=300, doc="one line: why this rating"),
     Field("key_points", "list", required=True, min_len=2, max_len=4, doc="2 to 4 key points"),
     Field("reviewed", "date", required=True, doc="date the content was last checked"),
+    Field("reviewers", "list", default=[], doc="ids from content/people.yaml; none: the editorial team"),
+    Field("next_review", "date", default=None, doc="when the next review is due; default: reviewed + review_interval"),
+    Field(
+        "studied", "str", default="", max_len=90, doc="what the cited studies measured (the home page's evidence map)"
+    ),
+    Field("studied_in", "str", default="", max_len=90, doc="who took part in them"),
 )
 PAGE_FIELDS: tuple[Field, ...] = (
     *_COMMON,
@@ -69,6 +75,10 @@ class Page:
     body: str  # the Markdown; "" in the build's index, once rendered and checked
     body_line: int  # line of the file on which the body starts
     key_lines: dict[str, int]  # line of each front-matter key, for problems about it
+    reviewers: tuple[str, ...] = ()  # ids in the people file (review.py)
+    next_review: dt.date | None = None
+    studied: str = ""  # what was studied, and in whom (diagram.py's evidence map)
+    studied_in: str = ""
 
     @property
     def output_path(self) -> str:
@@ -182,6 +192,10 @@ def _make_page(
         body=body,
         body_line=body_line,
         key_lines=key_lines,
+        reviewers=tuple(v.get("reviewers") or ()),
+        next_review=v.get("next_review"),
+        studied=v.get("studied") or "",
+        studied_in=v.get("studied_in") or "",
     )
 
 

@@ -9,7 +9,8 @@ from markupsafe import Markup
 
 from .config import Config
 from .content import Page
-from .diagram import connection_svg
+from .diagram import evidence_map
+from .evidence import byline, evidence_rows, newest_year, report_link, review_team
 from .publish import json_ld
 from .site import Site
 from .templates import render_template
@@ -55,7 +56,12 @@ def common_context(site: Site, config: Config, page_url: str) -> dict[str, Any]:
         "about": site.by_slug.get("about"),
         "jsonld": jsonld,
         "page": None,
+        "report_url": report_link(config, config.title, urls.absolute(page_url) or page_url, _report_fallback(site)),
     }
+
+
+def _report_fallback(site: Site) -> str:
+    return site.urls.page("about") + "#report-a-problem"
 
 
 # Pages made from the whole site rather than from one source: output path -> template.
@@ -115,13 +121,21 @@ def _page_context(site: Site, config: Config, page: Page) -> dict[str, Any]:
         references=site.references(page),
         sources=site.sources,  # the whole bibliography, for the shared safety advice (templates/safety.html)
         position=site.position.get(page.project_path, -1) + 1,
+        review_team=review_team(config) if page.slug == "about" else [],
     )
+    if page.kind == "article":
+        context.update(_review_context(site, config, page))
     if page.slug == "":
-        context.update(
-            diagram=connection_svg(site.articles, site.article_edges()),
-            connections=site.article_edges(),
-        )
+        context.update(evidence_steps=evidence_map(site.articles))
     return context
+
+
+def _review_context(site: Site, config: Config, page: Page) -> dict[str, Any]:
+    """An article's byline, evidence table and report link (evidence.py)."""
+    url = site.url(page)
+    rows = evidence_rows(site, page)
+    report = report_link(config, page.title, site.urls.absolute(url) or url, _report_fallback(site))
+    return {**byline(page, config), "evidence_rows": rows, "newest_year": newest_year(rows), "report_url": report}
 
 
 def _bibliography_context(site: Site) -> dict[str, Any]:

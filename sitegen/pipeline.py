@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import importlib.metadata
 import logging
@@ -44,6 +45,7 @@ from .errors import Problem, SiteError
 from .glossary import Term, load_glossary
 from .outputs import GENERATED, render_generated, render_page_files
 from .publish import publication_files
+from .review import review_problems
 from .safeurl import source_problems as bibliography_link_problems
 from .search import decode_bundle, encode_bundle, search_files
 from .site import Site
@@ -62,7 +64,8 @@ class Options:
     drafts: bool = False
     strict: bool = False
     jobs: int = 0  # worker processes for Markdown; 0: one per CPU
-    search: bool = True  # write the search index
+    search: bool = True  # write the search index (Pagefind's bundle)
+    today: dt.date | None = None  # for overdue reviews (review.py); None: not checked
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,7 +118,7 @@ def build(config: Config, options: Options, store: Store, last: Last | None = No
     with timed("index"):
         site = index(config, options, data, entries.values())
     with timed("checks"):
-        problems += source_problems + check(site, config, entries.values())
+        problems += source_problems + check(site, config, options, entries.values())
     if any(p.is_error or options.strict for p in problems):
         raise SiteError(problems)
     with timed("templates"):
@@ -194,13 +197,13 @@ def index(config: Config, options: Options, data: Data, entries: Iterable[Source
     return Site([e.page for e in published], rendered, data.sources, data.terms, urls, assets, drafts)
 
 
-def check(site: Site, config: Config, entries: Iterable[SourceEntry]) -> list[Problem]:
+def check(site: Site, config: Config, options: Options, entries: Iterable[SourceEntry]) -> list[Problem]:
     """Each published page's own problems, then every check that needs the whole site."""
     problems = [p for e in entries if e.page.project_path in site.by_source for p in e.problems]
     problems += find_collisions(site.pages)
     for page in site.pages:
         problems += page_site_problems(site, page, config)
-    return problems + check_orders(site)
+    return problems + check_orders(site) + review_problems(site.articles, config, options.today)
 
 
 def find_collisions(pages: list[Page]) -> list[Problem]:

@@ -10,6 +10,8 @@ from typing import Any
 from .bibliography import Source
 from .config import Config
 from .content import Page
+from .evidence import reviewed_by
+from .review import reviewers
 from .site import Site
 
 log = logging.getLogger("sitegen")
@@ -125,6 +127,7 @@ def json_ld(site: Site, config: Config, page: Page | None, url: str, title: str,
         data["lastReviewed"] = page.reviewed.isoformat()
         data["dateModified"] = page.reviewed.isoformat()
     if page and page.kind == "article":
+        data["reviewedBy"] = reviewed_by(reviewers(page, config))
         data["about"] = {"@type": "Thing", "name": page.title}
         data["keywords"] = ", ".join(page.tags)
         data["citation"] = [_citation(s) for _, s in site.references(page)]

@@ -9,10 +9,12 @@ import unicodedata
 from pathlib import Path
 
 from .characters import forbidden_at
-from .content import ARTICLE_FIELDS, EVIDENCE_LEVELS, SLUG, load_pages
+from .content import ARTICLE_FIELDS, EVIDENCE_LEVELS, SLUG, Page, load_pages
 from .errors import ConfigError, Problem
 
 MAX_TITLE = next(field.max_len for field in ARTICLE_FIELDS if field.name == "title")
+PLACEHOLDER = "TODO:"  # begins every text the scaffold leaves for the editor to write
+PLACEHOLDER_FIELDS = ("title", "summary", "evidence_reason", "studied", "studied_in")
 
 TEMPLATE = """\
 ---
@@ -25,6 +27,8 @@ evidence_reason: "TODO: one line saying why this rating."
 key_points:    # 2 to 4 plain-text points shown at the top
   - "TODO: first key point."
   - "TODO: second key point."
+studied: "TODO: what the studies you cite measured, e.g. anxiety soon after a massage"
+studied_in: "TODO: who took part in them, e.g. adults with high blood pressure"
 reviewed: {today}    # the date you last checked the content against its sources
 draft: true    # set to false when the article is ready to publish
 tags: []    # topic words, e.g. [sleep, cortisol]
@@ -32,6 +36,25 @@ tags: []    # topic words, e.g. [sleep, cortisol]
 
 {sections}
 """
+
+
+def placeholder_problems(page: Page) -> list[Problem]:
+    """A published page that still holds the scaffold's placeholder text; a draft may keep it."""
+    if page.draft:
+        return []
+    where = page.project_path
+    fix = f'still has the placeholder "{PLACEHOLDER} ..." from build.py new: write it, or set draft: true'
+    problems = [
+        Problem(where, page.line_of(key), f'"{key}" {fix}')
+        for key in PLACEHOLDER_FIELDS
+        if PLACEHOLDER in str(getattr(page, key, ""))
+    ]
+    if any(PLACEHOLDER in point for point in page.key_points):
+        problems.append(Problem(where, page.line_of("key_points"), f'"key_points" {fix}'))
+    for offset, line in enumerate(page.body.split("\n")):
+        if PLACEHOLDER in line:
+            problems.append(Problem(where, page.body_line + offset, f"the text {fix}"))
+    return problems
 
 
 def slugify(title: str) -> str:

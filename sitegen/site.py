@@ -88,15 +88,6 @@ class Site:
             found[edge[1]].append(self.by_source[edge[0]])
         return found
 
-    def article_edges(self) -> list[tuple[Page, Page]]:
-        """Links between articles, each unordered pair once (for the home-page diagram)."""
-        pairs: set[tuple[str, str]] = set()
-        for edge in self.edges:
-            a, b = self.by_source[edge[0]], self.by_source[edge[1]]
-            if a.kind == b.kind == "article":
-                pairs.add(tuple(sorted((a.project_path, b.project_path))))  # type: ignore[arg-type]
-        return [(self.by_source[a], self.by_source[b]) for a, b in sorted(pairs)]
-
     # -- citations --------------------------------------------------------------
     def references(self, page: Page) -> list[tuple[int, Source]]:
         """The sources a page cites, numbered in order of first use."""

@@ -199,6 +199,43 @@ CASES: list[tuple[str, dict[str, str | bytes], str, int]] = [
         1,
     ),
     (
+        "unknown-reviewer",
+        {
+            "content/people.yaml": '- id: test-reviewer\n  name: "Test Reviewer"\n  role: "Test role"\n',
+            ALPHA: article("alpha", 1, GOOD_BODY["alpha"], related="[beta]", reviewers="[test-reviewr]"),
+        },
+        f'{ALPHA}:10: unknown reviewer "test-reviewr". Did you mean "test-reviewer"?',
+        1,
+    ),
+    (
+        "person-without-role",
+        {"content/people.yaml": '# reviewers\n- id: test-reviewer\n  name: "Test Reviewer"\n'},
+        'content/people.yaml:2: missing required key "role" (text)',
+        1,
+    ),
+    (
+        "next-review-before-reviewed",
+        {ALPHA: article("alpha", 1, GOOD_BODY["alpha"], related="[beta]", next_review="2025-01-01")},
+        f'{ALPHA}:10: "next_review" 2025-01-01 must be after "reviewed" 2026-01-31',
+        1,
+    ),
+    (
+        "site-yaml-bad-report-url",
+        {"site.yaml": SITE_YAML + 'report_problem_url: "github.com/owner/repo"\n'},
+        'site.yaml:12: report_problem_url "github.com/owner/repo" must be an https:// or mailto: address',
+        2,
+    ),
+    (
+        "scaffold-placeholder",
+        {
+            ALPHA: article(
+                "alpha", 1, GOOD_BODY["alpha"], related="[beta]", summary='"TODO: one or two plain sentences."'
+            )
+        },
+        f'{ALPHA}:3: "summary" still has the placeholder "TODO: ..." from build.py new: write it, or set draft: true',
+        1,
+    ),
+    (
         "site-yaml-unknown-key",
         {"site.yaml": SITE_YAML + "titel: x\n"},
         'site.yaml:12: unknown key "titel". Did you mean "title"?',

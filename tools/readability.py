@@ -16,71 +16,20 @@ fail offline).
 
 from __future__ import annotations
 
-import re
 import statistics
 import sys
 from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # run as a script: the engine is beside tools/
+
+from sitegen.readability import count_words, plain_text  # noqa: E402
 
 MIN_WORDS = 700
 MAX_WORDS = 1300
 MAX_GRADE = 9.0
 
-ROOT = Path(__file__).resolve().parent.parent
 ARTICLES = ROOT / "content" / "articles"
-
-FRONT_MATTER = re.compile(r"\A---\s*\n.*?\n---\s*\n", re.DOTALL)
-CITATION = re.compile(r"\s*\[@[^\]]*\]")
-IMAGE = re.compile(r"!\[([^\]]*)\]\([^)]*\)")
-LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
-REF_LINK = re.compile(r"\[([^\]]+)\]\[[^\]]*\]")
-LINK_DEF = re.compile(r"^\s*\[[^\]]+\]:\s+\S.*$", re.MULTILINE)
-HTML_TAG = re.compile(r"<[^>]+>")
-CODE = re.compile(r"`([^`]*)`")
-EMPHASIS = re.compile(r"(\*{1,3}|_{1,3})(\S(?:.*?\S)?)\1")
-HEADING = re.compile(r"^\s{0,3}#{1,6}\s+")
-LIST_MARK = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
-ADMONITION = re.compile(r'^\s*!!!\s+\w+(?:\s+"([^"]*)")?\s*$')
-TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")
-END_PUNCT = re.compile(r"[.!?:;]['\")\]]*$")
-
-
-def plain_text(markdown: str) -> str:
-    """Turn an article's Markdown into plain prose for counting."""
-    text = FRONT_MATTER.sub("", markdown, count=1)
-    text = LINK_DEF.sub("", text)
-    text = CITATION.sub("", text)
-    text = IMAGE.sub(r"\1", text)
-    text = LINK.sub(r"\1", text)
-    text = REF_LINK.sub(r"\1", text)
-    text = HTML_TAG.sub("", text)
-    text = CODE.sub(r"\1", text)
-    lines: list[str] = []
-    for raw in text.splitlines():
-        line = raw.rstrip()
-        if not line.strip() or TABLE_RULE.match(line):
-            lines.append("")
-            continue
-        admonition = ADMONITION.match(line)
-        if admonition:
-            line = admonition.group(1) or ""
-        is_block = bool(HEADING.match(line) or LIST_MARK.match(line) or admonition)
-        line = HEADING.sub("", line)
-        line = LIST_MARK.sub("", line)
-        line = line.lstrip("> ").strip()
-        if "|" in line:
-            cells = [cell.strip() for cell in line.strip("|").split("|")]
-            line = ". ".join(cell for cell in cells if cell)
-            is_block = True
-        line = EMPHASIS.sub(r"\2", line)
-        if line and is_block and not END_PUNCT.search(line):
-            line += "."
-        lines.append(line)
-    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
-
-
-def count_words(text: str) -> int:
-    """Count words: runs of letters or digits, allowing inner ' - . ,"""
-    return len(re.findall(r"[A-Za-z0-9]+(?:['\u2019.,-][A-Za-z0-9]+)*", text))
 
 
 def main(argv: list[str]) -> int:

@@ -1,4 +1,4 @@
-"""Page-weight budget per article (HTML < 40 KB, CSS < 12 KB uncompressed), readable without JavaScript,
+"""Page-weight budget per article (HTML < 48 KB, CSS < 12 KB uncompressed), readable without JavaScript,
 and no request to any host but the site's own."""
 
 from __future__ import annotations
@@ -13,32 +13,29 @@ from .conftest import REPORT, Site, Watched, goto
 
 pytestmark = pytest.mark.browser
 
-HTML_BUDGET = 40 * 1024
+HTML_BUDGET = 48 * 1024  # 40 KB until each article's evidence table (#20) added its studies' findings and caveats
 CSS_BUDGET = 12 * 1024
 JS_BUDGET = 1024  # the search box's loader; its UI and Pagefind load only when the box gets focus
 
 
 def test_articles_fit_the_weight_budget(site: Site, open_page: Callable[..., Watched]) -> None:
-    watched = open_page()
     sizes: dict[str, dict[str, int]] = {}
     responses: list[Any] = []
-    seen: dict[str, int] = {}  # URL -> bytes
-    watched.page.on("response", lambda response: responses.append(response))
     rows = [
         f"{'article':28} {'HTML':>9} {'CSS':>9} {'JS':>9}  (bytes, uncompressed; budget HTML {HTML_BUDGET}, CSS {CSS_BUDGET})"
     ]
     failures = []
     for page in site.articles:
         responses.clear()
+        watched = open_page()  # a fresh context: an empty cache, so every file is fetched (no 304)
+        watched.page.on("response", lambda response: responses.append(response))
         goto(watched, site.url(page))
         watched.page.wait_for_load_state("networkidle")
         totals = {"document": 0, "stylesheet": 0, "script": 0}
         for response in responses:
             kind = response.request.resource_type
-            if kind in totals:  # a file revalidated (304) has no body here: its size from its first load
-                if response.status == 200:
-                    seen[response.url] = len(response.body())
-                totals[kind] += seen.get(response.url, 0)
+            if kind in totals:
+                totals[kind] += len(response.body())
         sizes[page.url_path] = totals
         rows.append(f"{page.url_path:28} {totals['document']:9} {totals['stylesheet']:9} {totals['script']:9}")
         if totals["document"] >= HTML_BUDGET:

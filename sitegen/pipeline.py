@@ -5,9 +5,10 @@
    everything it depends on are unchanged).
 2. Index and check: the Site index, then every check that needs all pages (links, orders).
    Every problem is collected before the build fails.
-3. Render: templates -> {output path: bytes}. A page whose render key (everything its HTML
-   depends on) is that of a file the last build left intact takes that file's bytes.
-4. Write (build_to only): a new tree beside the output, swapped in whole (writer.py).
+3. Render: templates -> {output path: bytes}, then Pagefind's bundle. A page whose render
+   key (everything its HTML depends on) is that of a file already in place is not rendered.
+4. Write (build_to only): the tree beside the output is brought up to date and swapped in
+   whole (writer.py).
 
 `check` is steps 1-3 without step 4.
 """

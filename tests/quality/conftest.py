@@ -225,7 +225,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
 # ---- Chromium through Playwright -----------------------------------------------------------------
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")  # ended with tests/quality/: its event loop would stop later asyncio.run()
 def browser() -> Iterator[Any]:
     try:
         from playwright.sync_api import sync_playwright

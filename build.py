@@ -113,9 +113,12 @@ def run(args: argparse.Namespace) -> int:
         return serve(root, host=args.host, port=args.port, drafts=args.drafts, open_browser=args.open)
     config = load_config(root, base_url=args.base_url, report_problem_url=args.report_problem_url)
     options = Options(
-        drafts=args.drafts, strict=args.strict, jobs=args.jobs, search=not getattr(args, "no_search", False)
+        drafts=args.drafts,
+        strict=args.strict,
+        jobs=args.jobs,
+        search=args.command == "build" and not args.no_search,  # check and review index nothing
+        today=today_from(args.today, os.environ.get("SOURCE_DATE_EPOCH")),
     )
-    options = dataclasses.replace(options, today=today_from(args.today, os.environ.get("SOURCE_DATE_EPOCH")))
     # check reads the cache but writes nothing at all
     store = Store(None if args.no_cache else root / PATH, writable=args.command == "build")
     if args.command == "review":

@@ -90,6 +90,8 @@ def load_bibliography(path: Path, display: str) -> tuple[dict[str, Source], list
         return {}, [Problem(display, 0, f"is not valid UTF-8: {exc}")]
     except YamlError as exc:
         return {}, [Problem(display, exc.line, exc.message)]
+    except OSError as exc:
+        return {}, [Problem(display, 0, f"cannot be read ({exc.strerror})")]
     if not isinstance(loaded.data, dict):
         return {}, [Problem(display, 1, "must be a mapping of topics to lists of sources")]
     raw_lines = text.split("\n")

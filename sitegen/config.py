@@ -39,7 +39,7 @@ SITE_FIELDS: tuple[Field, ...] = (
     Field("review_interval", "int", default=36, doc="months from an article's review to its next review"),
 )
 # Keys naming a file of the project, and whether the file may be missing while the key is left out.
-PATH_FIELDS = {"bibliography": False, "glossary": True}
+PATH_FIELDS = {"bibliography": False, "glossary": True, "people": True}  # name -> may be absent
 
 MAX_REVIEW_INTERVAL = 36  # months: the NHS Standard for Creating Health Content's longest
 _REPORT_URL = re.compile(r"^(?:$|mailto:\S+@\S+$|https?://[^\s/]+\S*$)")

@@ -12,14 +12,13 @@ import dataclasses
 import datetime as dt
 import functools
 import hashlib
+import importlib.metadata
 import json
 import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-
-import markdown as markdown_package
 
 from . import __version__
 from .bibliography import Source
@@ -41,10 +40,15 @@ class SourceEntry:
     problems: tuple[Problem, ...]
 
 
+LIBRARIES = ("markdown", "jinja2", "markupsafe", "nh3", "pyyaml")  # whose versions change what a page becomes
+
+
 @functools.cache
 def engine_fingerprint() -> str:
-    """A hash of the engine's own code, so a changed engine never reuses old results."""
-    digest = hashlib.sha256(f"{__version__}\0{markdown_package.__version__}".encode())
+    """A hash of the engine's own code and of the libraries' versions, so that a changed
+    engine or an upgraded library never reuses old results."""
+    versions = [importlib.metadata.version(name) for name in LIBRARIES]
+    digest = hashlib.sha256("\0".join([__version__, *versions]).encode())
     for path in sorted(Path(__file__).parent.glob("*.py")):
         digest.update(path.name.encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()

@@ -127,6 +127,8 @@ def load_glossary(path: Path, display: str) -> tuple[tuple[Term, ...], list[Prob
         return (), [Problem(display, 0, f"is not valid UTF-8: {exc}")]
     except YamlError as exc:
         return (), [Problem(display, exc.line, exc.message)]
+    except OSError as exc:
+        return (), [Problem(display, 0, f"cannot be read ({exc.strerror})")]
     if loaded.data is None:
         return (), []
     if not isinstance(loaded.data, list):

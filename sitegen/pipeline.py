@@ -54,7 +54,7 @@ from .store import Store
 from .templates import make_environment, templates_digest
 from .urls import Urls
 from .workers import SourceJob, render_sources
-from .writer import check_output_dir, output_lock, read_held, replace_output, spare_state
+from .writer import cannot_write, check_output_dir, output_lock, read_held, replace_output, spare_state
 
 log = logging.getLogger("sitegen")
 PAGEFIND_VERSION = importlib.metadata.version("pagefind")
@@ -94,11 +94,13 @@ class Built:
 
 @dataclass(frozen=True, slots=True)
 class Data:
-    """The data files every page depends on."""
+    """The data and static files every page depends on."""
 
     sources: dict[str, Source]
     terms: tuple[Term, ...]
     salt: str  # entries.source_salt
+    assets: dict[str, str]  # each file under static/ -> its output path (fingerprinted names)
+    static: dict[str, bytes]  # output path -> bytes of each file of static/
 
 
 @contextmanager
@@ -132,14 +134,18 @@ def build(config: Config, options: Options, store: Store, last: Last | None = No
 
 def build_to(config: Config, options: Options, out: Path, store: Store) -> Built:
     """Build, then put the new site in place of ``out`` whole; a failed build leaves it as it was."""
-    with output_lock(out):
-        check_output_dir(out, config.root)
-        with timed("spare tree checked"):
-            held = spare_state(out)
-            pages = read_held(out, held) if options.search else {}  # Pagefind reads every page
-        built = build(config, options, store, Last(pages, {name: h.key for name, h in held.items() if h.key}))
-        with timed("written"):
-            changed = replace_output(out, built.files, built.keys, held)
+    try:
+        with output_lock(out):
+            check_output_dir(out, config.root)
+            with timed("spare tree checked"):
+                held = spare_state(out)
+                pages = read_held(out, held) if options.search else {}  # Pagefind reads every page
+            kept = {name: h.key for name, h in held.items() if h.key} if store.path else {}  # --no-cache: all anew
+            built = build(config, options, store, Last(pages, kept))
+            with timed("written"):
+                changed = replace_output(out, built.files, built.keys, held)
+    except OSError as exc:  # the output's folder, lock or spare tree could not be read or written
+        raise cannot_write(out, exc) from exc
     log.info("%d of %d files changed in %s", len(changed), len(built.files.keys() | built.keys), out)
     return built
 
@@ -149,7 +155,9 @@ def load_data(config: Config) -> tuple[Data, list[Problem]]:
     sources, problems = load_bibliography(config.bibliography, _shown(config, config.bibliography))
     problems += bibliography_link_problems(sources.values(), _shown(config, config.bibliography))
     terms, term_problems = load_glossary(config.glossary, _shown(config, config.glossary))
-    return Data(sources, tuple(terms), source_salt(config, sources, tuple(terms))), problems + term_problems
+    assets, static = collect_assets(config.static_dir)
+    data = Data(sources, tuple(terms), source_salt(config, sources, tuple(terms)), assets, static)
+    return data, problems + term_problems
 
 
 def load_sources(
@@ -192,10 +200,9 @@ def index(config: Config, options: Options, data: Data, entries: Iterable[Source
     every = list(entries)
     published = [e for e in every if options.drafts or not e.page.draft]
     drafts = frozenset(e.page.project_path for e in every if e.page.draft and not options.drafts)
-    assets, _ = collect_assets(config.static_dir)
     rendered = {e.page.project_path: e.rendered for e in published}
     urls = Urls(config.base_path, config.origin)
-    return Site([e.page for e in published], rendered, data.sources, data.terms, urls, assets, drafts)
+    return Site([e.page for e in published], rendered, data.sources, data.terms, urls, data.assets, drafts)
 
 
 def check(site: Site, config: Config, options: Options, entries: Iterable[SourceEntry]) -> list[Problem]:
@@ -245,7 +252,7 @@ def render(
         templates = templates or (digest, make_environment(config.templates_dir))
         files |= render_page_files(site, config, templates[1], stale)
         files |= render_generated(site, config, templates[1], skip=kept)
-    files |= collect_assets(config.static_dir)[1]
+    files |= data.static
     files |= publication_files(site, config)
     return dict(sorted(files.items())), render_keys, templates
 

@@ -32,7 +32,6 @@ from .errors import ConfigError, Problem
 log = logging.getLogger("sitegen")
 BUNDLE = "pagefind/"  # where the bundle goes in the output
 UNUSED = ("pagefind-ui.", "pagefind-component-ui.", "pagefind-modular-ui.", "pagefind-highlight.")  # our own UI
-CONFIG: IndexConfig = {"verbose": False}  # the language comes from each page's <html lang>
 INSTALL = "install it with `pip install 'pagefind[bin]'`, or build with --no-search"
 
 
@@ -57,7 +56,7 @@ def _search_files(html: dict[str, bytes]) -> dict[str, bytes]:
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)
         try:
-            count = asyncio.run(_index(site, bundle, CONFIG))
+            count = asyncio.run(_index(site, bundle, {"verbose": False}))  # the language: each page's <html lang>
         except FileNotFoundError as exc:  # PagefindService's way of saying its binary is missing
             missing = exc.filename or "pagefind"
             raise ConfigError(

@@ -36,8 +36,8 @@ def templates_digest(templates_dir: Path) -> str:
 
 
 def make_environment(templates_dir: Path) -> jinja2.Environment:
-    """Jinja, as the templates need it. No bytecode cache: compiling the templates costs a
-    command about N ms (see benchmarks/), and a cache of compiled code is code we would run."""
+    """Jinja, as the templates need it. No bytecode cache: a cache of compiled code is code we
+    would run, and compiling the few templates a rebuild needs costs it tens of milliseconds."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(templates_dir),
         autoescape=True,

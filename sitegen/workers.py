@@ -87,11 +87,15 @@ def render_sources(
             for worker in busy:
                 index = worker.job
                 assert index is not None
-                if worker.connection in ready:
-                    results[index] = worker.receive()
-                elif time.monotonic() - worker.started >= time_limit:
-                    results[index] = timed_out(jobs[index], time_limit)
-                    worker.stop()
+                result = worker.receive() if worker.connection in ready else None
+                if result is not None:
+                    results[index] = result
+                elif worker.connection in ready or time.monotonic() - worker.started >= time_limit:
+                    late = worker.connection not in ready
+                    results[index] = stopped(
+                        jobs[index], f"took longer than {time_limit:g} s" if late else "crashed its worker process"
+                    )
+                    worker.stop()  # and a new one takes its place
                     pool[pool.index(worker)] = Worker(terms, sources, config)
     finally:
         for worker in pool:
@@ -99,10 +103,11 @@ def render_sources(
     return [results[index] for index in range(len(jobs))]
 
 
-def timed_out(job: SourceJob, time_limit: float) -> SourceResult:
+def stopped(job: SourceJob, what: str) -> SourceResult:
+    """The problem of a page whose rendering ran too long, or whose worker process died on it."""
     message = (
-        f"took longer than {time_limit:g} s to render and was stopped; look for very long runs of "
-        "brackets, asterisks or deep nesting (site.yaml's render_timeout sets the limit)"
+        f"its rendering {what} and was stopped; look for very long runs of brackets, "
+        "asterisks or deep nesting (site.yaml's render_timeout sets the time limit)"
     )
     return SourceResult(None, (Problem(f"content/{job.source}", 1, message),))
 
@@ -122,12 +127,13 @@ class Worker:
         self.job, self.started = index, time.monotonic()
         self.connection.send(jobs[index])
 
-    def receive(self) -> SourceResult:
-        self.job = None
+    def receive(self) -> SourceResult | None:
+        """The result of the job sent; None if the process died on it (memory, a C library)."""
         try:
             result: SourceResult | Exception = self.connection.recv()
-        except EOFError:  # the process died (out of memory, a crash in a C library)
-            raise RuntimeError("a Markdown worker process ended unexpectedly") from None
+        except EOFError:
+            return None
+        self.job = None
         if isinstance(result, Exception):  # a bug in the engine: raised here, as it was there
             raise result
         return result

@@ -29,8 +29,8 @@ def test_a_page_that_takes_too_long_is_stopped_and_named_and_the_others_render(
     assert alpha.entry is not None and beta.entry is not None  # the worker after the stopped one renders
     assert stopped.entry is None
     assert [str(p) for p in stopped.problems] == [
-        "content/articles/slow.md:1: took longer than 1 s to render and was stopped; look for very long runs of "
-        "brackets, asterisks or deep nesting (site.yaml's render_timeout sets the limit)"
+        "content/articles/slow.md:1: its rendering took longer than 1 s and was stopped; look for very long runs "
+        "of brackets, asterisks or deep nesting (site.yaml's render_timeout sets the time limit)"
     ]
 
 

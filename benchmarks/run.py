@@ -299,7 +299,7 @@ def ensure_profiler() -> Path:
 
 
 def profile(root: Path, engine: Path, lines: int) -> str:
-    """A cold build with --jobs 1 under pyinstrument (every page rendered in the profiled process)."""
+    """A cold build with --jobs 1 under pyinstrument (the main process; Markdown runs in a worker)."""
     env = {**os.environ, "PYTHONPATH": str(ensure_profiler())}
     report = CACHE / f"profile-{root.parent.name}.txt"
     shutil.rmtree(root / ".cache", ignore_errors=True)

@@ -141,15 +141,6 @@ def _prose_lines(page: Page) -> Iterator[tuple[int, str]]:
 
 
 # -- site checks: every page -----------------------------------------------------------
-def site_problems(site: Site, config: Config) -> list[Problem]:
-    """Links and anchors between pages, related articles, link counts, orders."""
-    problems: list[Problem] = []
-    for page in site.pages:
-        problems += page_site_problems(site, page, config)
-    problems += check_orders(site)
-    return problems
-
-
 def page_site_problems(site: Site, page: Page, config: Config) -> list[Problem]:
     """The site checks of one page's own links and related articles."""
     problems = check_links(site, page)

@@ -6,7 +6,6 @@ import dataclasses
 import datetime as dt
 import os
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -15,7 +14,7 @@ from .characters import forbidden_at, forbidden_message
 from .errors import Problem, clip
 from .limits import markdown_bounds
 from .schema import Field, validate
-from .symlinks import link_problem, outside_links
+from .symlinks import outside_links
 from .yamlfile import YamlError, load_yaml
 
 EVIDENCE_LEVELS = ("strong", "moderate", "limited", "mixed", "insufficient")
@@ -199,12 +198,8 @@ def _make_page(
     )
 
 
-def is_ignored(path: Path) -> bool:
-    """Editor temp/swap files and hidden files are never content."""
-    return ignored_name(path.name)
-
-
 def ignored_name(name: str) -> bool:
+    """Editor temp/swap files and hidden files are never content."""
     return (
         name.startswith((".", "#", "~"))
         or name.endswith(("~", ".swp", ".swo", ".swx", ".tmp", ".bak", ".orig"))
@@ -212,35 +207,24 @@ def ignored_name(name: str) -> bool:
     )
 
 
-def discover(
-    content_dir: Path, listing: Iterable[str] | None = None
-) -> tuple[list[tuple[str, str, str]], list[Problem]]:
-    """Find every source: (path under content/, kind, file name). Unknown files are problems.
-
-    ``listing``: the files under content/ if the caller has just listed them (the dev server).
-    """
+def discover(content_dir: Path) -> tuple[list[tuple[str, str, str]], list[Problem]]:
+    """Find every source: (path under content/, kind, file name). Unknown files are problems."""
     found: list[tuple[str, str, str]] = []
     folder_name = str(content_dir)
     problems: list[Problem] = []
     if not content_dir.is_dir():
         return [], [Problem("content", 0, "folder not found; create content/articles/ and content/pages/")]
-    refused: set[str] = set()  # symlinks out of the project: never read
-    if listing is None:  # the dev server's listing comes from its own walk: each file is checked below
-        links = outside_links(content_dir.parent, content_dir.name)
-        if any(problem.path == content_dir.name for problem in links):  # the folder itself
-            return [], links
-        problems += links
-        refused = {problem.path for problem in links}
-    project = content_dir.parent.resolve()
-    for source in sorted(walk_files(content_dir) if listing is None else listing):
+    links = outside_links(content_dir.parent, content_dir.name)  # symlinks out of the project: never read
+    if any(problem.path == content_dir.name for problem in links):  # the folder itself
+        return [], links
+    problems += links
+    refused = {problem.path for problem in links}
+    for source in sorted(walk_files(content_dir)):
         folder, _, name = source.rpartition("/")
         kind = KINDS.get(folder)
         if f"content/{source}" in refused:
             continue
         link = content_dir / source
-        if listing is not None and link.is_symlink() and (wrong := link_problem(link, project)):
-            problems.append(Problem(f"content/{source}", 0, wrong))
-            continue
         if kind and name.endswith(".md"):
             if not os.access(link, os.R_OK):  # never true for root, who reads anything
                 problems.append(Problem(f"content/{source}", 0, "cannot be read: permission denied"))
@@ -253,19 +237,9 @@ def discover(
     return found, problems
 
 
-FileState = tuple[int, int, int, int]  # st_mtime_ns, st_ctime_ns, st_size, st_ino: "has it changed?"
-
-
-def file_state(stat: os.stat_result) -> FileState:
-    return stat.st_mtime_ns, stat.st_ctime_ns, stat.st_size, stat.st_ino
-
-
-def walk_files(folder: Path, *, stats: dict[str, FileState] | None = None) -> list[str]:
+def walk_files(folder: Path) -> list[str]:
     """Every file under ``folder`` as a relative POSIX path, skipping ignored names.
-
-    With ``stats``, also records each file's FileState under its relative path.
-    Symlinked folders are not followed, so a link cannot pull files from elsewhere.
-    """
+    Symlinked folders are not followed, so a link cannot pull files from elsewhere."""
     files: list[str] = []
     pending = [(str(folder), "")]
     while pending:
@@ -282,8 +256,6 @@ def walk_files(folder: Path, *, stats: dict[str, FileState] | None = None) -> li
                 pending.append((entry.path, relative + "/"))
             elif entry.is_file():
                 files.append(relative)
-                if stats is not None:
-                    stats[relative] = file_state(entry.stat())
     return files
 
 

@@ -37,7 +37,6 @@ EXTENSION_CLASSES: dict[str, type[Extension]] = {
     "def_list": def_list.DefListExtension,
     "abbr": abbr.AbbrExtension,
 }
-EXTENSIONS = list(EXTENSION_CLASSES)
 EXTENSION_CONFIG = {"toc": {"toc_depth": "2-3"}}
 LINK_PREFIX = "sglink:"
 TERM_PREFIX = "sgterm:"

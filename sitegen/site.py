@@ -48,7 +48,6 @@ class Site:
         self.drafts = drafts  # sources left out because they are drafts
         self.by_source = {p.project_path: p for p in self.pages}
         self.by_slug = {p.slug: p for p in self.pages}
-        self.by_output = {p.output_path: p for p in self.pages}
         self.articles = [p for p in self.pages if p.kind == "article"]
         self.position = {p.project_path: i for i, p in enumerate(self.articles)}  # 0-based, articles only
         self.edges = self._edges()

@@ -9,8 +9,6 @@ from pathlib import Path
 
 from .errors import Problem
 
-SOURCE_FOLDERS = ("content", "static", "templates")
-
 
 def link_problem(path: Path, project: Path) -> str | None:
     """What is wrong with the symlink at ``path``, or None if it stays inside ``project`` (resolved)."""
@@ -51,8 +49,3 @@ def outside_links(root: Path, folder: str) -> list[Problem]:
             elif entry.is_dir(follow_symlinks=False):
                 pending.append((entry.path, f"{shown}/{entry.name}"))
     return sorted(problems)
-
-
-def project_links(root: Path) -> list[Problem]:
-    """outside_links of every source folder."""
-    return [problem for folder in SOURCE_FOLDERS for problem in outside_links(root, folder)]

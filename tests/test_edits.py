@@ -16,7 +16,7 @@ from sitegen.edits import QUIET_S, Edits, is_source
 
 @pytest.fixture
 def edits(tmp_path: Path) -> Iterator[Edits]:
-    for folder in ("content/articles", "templates", "static", "_preview", ".cache"):
+    for folder in ("content/articles", "templates", "static", "_site", ".cache"):
         (tmp_path / folder).mkdir(parents=True)
     (tmp_path / "site.yaml").write_text("title: x\n")
     watching = Edits(tmp_path)
@@ -47,7 +47,7 @@ def next_burst(edits: Edits, timeout: float = 10) -> set[str] | None:
         ("content/articles/a.md~", False),
         ("content/.git/index", False),
         ("content", False),
-        ("_preview/index.html", False),
+        ("_site/index.html", False),
         (".cache/store.sqlite", False),
         ("site.yaml.new", False),
         ("notes/site.yaml", False),
@@ -88,7 +88,7 @@ def test_a_save_while_the_last_burst_is_handled_is_one_more_burst(edits: Edits) 
 
 
 def test_output_cache_and_scratch_files_are_not_edits(edits: Edits) -> None:
-    (edits.root / "_preview/index.html").write_text("built")
+    (edits.root / "_site/index.html").write_text("built")
     (edits.root / ".cache/store.sqlite").write_text("cached")
     (edits.root / "content/articles/.a.md.swp").write_text("vim")
     (edits.root / "notes.txt").write_text("not a source")

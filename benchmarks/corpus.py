@@ -292,7 +292,7 @@ def sync_shared(root: Path, project: Path = MAIN) -> None:
         if (project / folder).is_dir():
             shutil.copytree(project / folder, root / folder)
     (root / "content").mkdir(parents=True, exist_ok=True)
-    for name in ("references.yaml", "glossary.yaml"):
+    for name in ("references.yaml", "glossary.yaml", "people.yaml"):
         if (project / "content" / name).exists():
             shutil.copyfile(project / "content" / name, root / "content" / name)
 

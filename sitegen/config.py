@@ -42,7 +42,7 @@ SITE_FIELDS: tuple[Field, ...] = (
 PATH_FIELDS = {"bibliography": False, "glossary": True, "people": True}  # name -> may be absent
 
 MAX_REVIEW_INTERVAL = 36  # months: the NHS Standard for Creating Health Content's longest
-_REPORT_URL = re.compile(r"^(?:$|mailto:\S+@\S+$|https?://[^\s/]+\S*$)")
+_REPORT_URL = re.compile(r'^(?:|/(?!/)[^\s"<>]*|mailto:[^\s"<>]+@[^\s"<>]+|https?://[^\s/"<>]+[^\s"<>]*)$')
 _LANG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 
 
@@ -161,7 +161,7 @@ def load_config(root: Path, base_url: str | None = None, report_problem_url: str
             Problem(
                 where,
                 line,
-                f'report_problem_url "{values["report_problem_url"]}" must be an https:// or mailto: address',
+                f'report_problem_url "{clip(values["report_problem_url"])}" must be an https://, mailto: or /path address',
             )
         )
     if not 1 <= values["review_interval"] <= MAX_REVIEW_INTERVAL:

@@ -222,7 +222,7 @@ CASES: list[tuple[str, dict[str, str | bytes], str, int]] = [
     (
         "site-yaml-bad-report-url",
         {"site.yaml": SITE_YAML + 'report_problem_url: "github.com/owner/repo"\n'},
-        'site.yaml:12: report_problem_url "github.com/owner/repo" must be an https:// or mailto: address',
+        'site.yaml:12: report_problem_url "github.com/owner/repo" must be an https://, mailto: or /path address',
         2,
     ),
     (

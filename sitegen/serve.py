@@ -42,6 +42,7 @@ from .store import PATH, Store
 
 log = logging.getLogger("sitegen")
 OVERLAY_CSS = Path(__file__).with_name("overlay.css")
+SEARCH_QUIET_S = 1.0  # the search index is made once no rebuild has come for this long
 
 
 @dataclass
@@ -57,6 +58,7 @@ class Preview:
     problems: tuple[Problem, ...] = ()
     search: bool = True  # index each good build with Pagefind, in a thread of its own
     swapping: threading.Lock = field(default_factory=threading.Lock)  # guards ``last``
+    rebuilt_at: float = 0.0  # time.monotonic() of the last good build
     indexer: ThreadPoolExecutor = field(default_factory=lambda: ThreadPoolExecutor(1, thread_name_prefix="search"))
 
     def rebuild(self) -> Built:
@@ -79,7 +81,7 @@ class Preview:
             log.debug("the internal error:", exc_info=True)
         else:
             with self.swapping:
-                self.last, self.problems = built, built.problems
+                self.last, self.problems, self.rebuilt_at = built, built.problems, time.monotonic()
             elapsed = (time.perf_counter() - started) * 1000
             log.info("rebuilt in %.0f ms (%d pages)", elapsed, len(built.site.pages))
             if self.search:
@@ -88,8 +90,12 @@ class Preview:
             log.warning("  %s", problem)
 
     def index_search(self, built: Built) -> None:
-        """Add Pagefind's bundle to ``built`` if it is still the last build: the browser
-        reloads without waiting for it, and search works in the preview a moment later."""
+        """Add Pagefind's bundle to ``built`` once no rebuild has come for SEARCH_QUIET_S, if
+        it is still the last build: the browser reloads without waiting for it, search works in
+        the preview a moment later, and Pagefind (seconds at thousands of pages) never competes
+        for the processor with the rebuilds of a burst of edits."""
+        while (wait := self.rebuilt_at + SEARCH_QUIET_S - time.monotonic()) > 0:
+            time.sleep(wait)
         if self.last is not built:
             return  # a later build came meanwhile: it is indexed next
         started = time.perf_counter()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import os
 import re
 from dataclasses import dataclass
@@ -79,12 +80,12 @@ class Page:
     studied: str = ""  # what was studied, and in whom (diagram.py's evidence map)
     studied_in: str = ""
 
-    @property
+    @functools.cached_property
     def output_path(self) -> str:
         """Where the page is written, relative to the output folder."""
         return f"{self.slug}/index.html" if self.slug else "index.html"
 
-    @property
+    @functools.cached_property
     def project_path(self) -> str:
         return f"content/{self.source}"
 

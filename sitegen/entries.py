@@ -38,6 +38,7 @@ class SourceEntry:
     page: Page  # its body is "" once rendered and checked
     rendered: Rendered
     problems: tuple[Problem, ...]
+    shown: str  # shown_elsewhere(page, rendered), made once with the entry: every build needs every page's
 
 
 LIBRARIES = ("markdown", "jinja2", "markupsafe", "nh3", "pyyaml")  # whose versions change what a page becomes
@@ -66,10 +67,9 @@ def entry_key(salt: str, source: str, kind: str, data: bytes) -> str:
     return hashlib.sha256(f"{salt}\0{source}\0{kind}\0".encode() + data).hexdigest()
 
 
-def shown_elsewhere(entry: SourceEntry) -> str:
+def shown_elsewhere(page: Page, rendered: Rendered) -> str:
     """A hash of what other pages may show or check of this one: its front matter, citations,
     glossary terms, the pages it links to and the ids links may point at."""
-    page, rendered = entry.page, entry.rendered
     fields = tuple(getattr(page, f.name) for f in dataclasses.fields(page) if f.name not in ("body", "key_lines"))
     links = tuple(link.target for link in rendered.links if link.kind == "page")
     state = (fields, rendered.citations, rendered.terms, links, sorted(rendered.ids), rendered.toc)
@@ -81,17 +81,18 @@ def shown_elsewhere(entry: SourceEntry) -> str:
 # one converter per field, chosen from the field's annotation: lists back into the tuples,
 # sets and dates the dataclasses hold.
 def encode_entry(entry: SourceEntry) -> bytes:
-    value = [_fields(entry.page), _fields(entry.rendered), [dataclasses.astuple(p) for p in entry.problems]]
+    problems = [dataclasses.astuple(p) for p in entry.problems]
+    value = [_fields(entry.page), _fields(entry.rendered), problems, entry.shown]
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=_default).encode()
 
 
 def decode_entry(data: bytes) -> SourceEntry | None:
     """The entry ``data`` holds, or None if it is not one this engine wrote."""
     try:
-        page, rendered, problems = json.loads(data)
+        page, rendered, problems, shown = json.loads(data)
         page = Page(*_converted(PAGE_CONVERTERS, page))
         rendered = Rendered(*_converted(RENDERED_CONVERTERS, rendered))
-        return SourceEntry(page, rendered, tuple(Problem(*p) for p in problems))
+        return SourceEntry(page, rendered, tuple(Problem(*p) for p in problems), str(shown))
     except (ValueError, KeyError, TypeError) as exc:
         log.info("cache entry ignored: %s", exc)
         return None

@@ -39,7 +39,6 @@ from .entries import (
     encode_entry,
     engine_fingerprint,
     entry_key,
-    shown_elsewhere,
     source_salt,
 )
 from .errors import Problem, SiteError
@@ -277,7 +276,7 @@ def site_signature(
     """A hash of everything a page's HTML may show besides its own source: the engine, the
     settings, templates, static files, data files and what every page shows of itself elsewhere."""
     state = (engine_fingerprint(), _settings(config), options.drafts, sorted(site.assets.items()), templates, data.salt)
-    shown = "".join(shown_elsewhere(entries[page.project_path]) for page in site.pages)
+    shown = "".join(entries[page.project_path].shown for page in site.pages)
     return _hash(repr(state), shown)
 
 

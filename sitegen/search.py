@@ -19,6 +19,7 @@ import asyncio
 import base64
 import json
 import logging
+import os
 import posixpath
 import tempfile
 from collections.abc import Mapping
@@ -49,7 +50,7 @@ def search_files(pages: Mapping[str, bytes]) -> dict[str, bytes]:
 
 
 def _search_files(html: dict[str, bytes]) -> dict[str, bytes]:
-    with tempfile.TemporaryDirectory(prefix="sitegen-search-") as folder:
+    with tempfile.TemporaryDirectory(prefix="sitegen-search-", dir=_memory_folder()) as folder:
         site, bundle = Path(folder, "site"), Path(folder, "bundle")
         for path, data in sorted(html.items()):
             target = site / path
@@ -69,6 +70,12 @@ def _search_files(html: dict[str, bytes]) -> dict[str, bytes]:
         }
     log.debug("search: %d of %d pages indexed, %d files", count, len(html), len(files))
     return files
+
+
+def _memory_folder() -> str | None:
+    """/dev/shm where there is one: the pages' copy then costs no disk writes (a second of
+    them at 4,000 pages on this project's disks); else the system's temporary folder."""
+    return "/dev/shm" if os.path.isdir("/dev/shm") and os.access("/dev/shm", os.W_OK) else None
 
 
 async def _index(site: Path, bundle: Path, config: IndexConfig) -> int:

@@ -42,7 +42,7 @@ from .store import PATH, Store
 
 log = logging.getLogger("sitegen")
 OVERLAY_CSS = Path(__file__).with_name("overlay.css")
-SEARCH_QUIET_S = 1.0  # the search index is made once no rebuild has come for this long
+SEARCH_QUIET_S = 3.0  # the search index is made once no rebuild has come for this long
 
 
 @dataclass

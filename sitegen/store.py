@@ -47,6 +47,9 @@ class Store:
             uri = f"{self.path.resolve().as_uri()}?mode={'rwc' if self.writable else 'ro'}"
             db = sqlite3.connect(uri, uri=True, timeout=30, isolation_level=None, check_same_thread=False)
             if self.writable:
+                db.execute(
+                    "PRAGMA synchronous = OFF"
+                )  # a cache: a kill keeps its transactions whole; power loss may damage it, which reads detect
                 db.execute(SCHEMA)
             db.execute("SELECT count(*) FROM entries").fetchone()  # fails here if the file is not a database
             return db

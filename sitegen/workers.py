@@ -24,7 +24,7 @@ from .bibliography import Source
 from .check import local_problems
 from .config import Config
 from .content import read_source
-from .entries import SourceEntry
+from .entries import SourceEntry, shown_elsewhere
 from .errors import Problem
 from .glossary import Term
 from .limits import render_bounded
@@ -58,7 +58,7 @@ def render_source(renderer: Renderer, job: SourceJob, sources: Mapping[str, Sour
         return SourceResult(None, (*problems, *refused))
     problems += local_problems(page, rendered, sources, config)
     page = dataclasses.replace(page, body="")  # not needed once rendered and checked
-    return SourceResult(SourceEntry(page, rendered, tuple(problems)), ())
+    return SourceResult(SourceEntry(page, rendered, tuple(problems), shown_elsewhere(page, rendered)), ())
 
 
 def render_sources(

@@ -144,7 +144,7 @@ def _bibliography_context(site: Site) -> dict[str, Any]:
     for category, title in CATEGORY_TITLES.items():
         sources = sorted(
             (s for s in site.sources.values() if s.category == category),
-            key=lambda s: (s.authors.lower(), s.year or 0, s.id),
+            key=lambda s: ((s.authors or s.title).lower(), s.year or 0, s.id),  # no authors: by its title
         )
         groups.append((category, title, [(s, *_shortlist(citing.get(s.id, []))) for s in sources]))
     return {"groups": groups}

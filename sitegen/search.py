@@ -21,6 +21,7 @@ import json
 import logging
 import os
 import posixpath
+import shutil
 import tempfile
 from collections.abc import Mapping
 from pathlib import Path
@@ -32,6 +33,7 @@ from .errors import ConfigError, Problem
 
 log = logging.getLogger("sitegen")
 BUNDLE = "pagefind/"  # where the bundle goes in the output
+WORKING = "sitegen-search-"  # + process id: the working folder of one build's indexing
 UNUSED = ("pagefind-ui.", "pagefind-component-ui.", "pagefind-modular-ui.", "pagefind-highlight.")  # our own UI
 INSTALL = "install it with `pip install 'pagefind[bin]'`, or build with --no-search"
 
@@ -50,7 +52,9 @@ def search_files(pages: Mapping[str, bytes]) -> dict[str, bytes]:
 
 
 def _search_files(html: dict[str, bytes]) -> dict[str, bytes]:
-    with tempfile.TemporaryDirectory(prefix="sitegen-search-", dir=_memory_folder()) as folder:
+    parent = _memory_folder()
+    _remove_abandoned(Path(parent or tempfile.gettempdir()))
+    with tempfile.TemporaryDirectory(prefix=f"{WORKING}{os.getpid()}-", dir=parent) as folder:
         site, bundle = Path(folder, "site"), Path(folder, "bundle")
         for path, data in sorted(html.items()):
             target = site / path
@@ -70,6 +74,24 @@ def _search_files(html: dict[str, bytes]) -> dict[str, bytes]:
         }
     log.debug("search: %d of %d pages indexed, %d files", count, len(html), len(files))
     return files
+
+
+def _remove_abandoned(parent: Path) -> None:
+    """Remove the working folders of builds that were killed (their process is gone)."""
+    for folder in parent.glob(f"{WORKING}*-*"):
+        pid = folder.name.removeprefix(WORKING).split("-", 1)[0]
+        if pid.isdigit() and not _alive(int(pid)):
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process
+        return True
+    return True
 
 
 def _memory_folder() -> str | None:

@@ -4,8 +4,13 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
+import subprocess
+import sys
+from pathlib import Path
 from typing import Any
 
+from sitegen import search
 from sitegen.search import search_files
 
 
@@ -68,3 +73,15 @@ def test_the_bundle_is_under_pagefind_without_pagefinds_own_ui() -> None:
 def test_the_same_pages_give_the_same_bytes() -> None:
     pages = {"a/index.html": page("A", "Lymph drains."), "b/index.html": page("B", "Sleep well.", "Mixed evidence")}
     assert search_files(pages) == search_files(dict(reversed(pages.items())))
+
+
+def test_a_killed_build_s_working_folder_is_removed_by_the_next(tmp_path: Path) -> None:
+    """Pagefind reads the pages from a folder (in /dev/shm where there is one): a build killed
+    while indexing leaves it behind, and the next build removes it, but not a live build's."""
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    abandoned = tmp_path / f"{search.WORKING}{dead.stdout.strip()}-x1"
+    live = tmp_path / f"{search.WORKING}{os.getpid()}-x2"
+    for folder in (abandoned, live):
+        (folder / "site").mkdir(parents=True)
+    search._remove_abandoned(tmp_path)
+    assert not abandoned.exists() and live.exists()

@@ -2,8 +2,8 @@
 
 Two trees are kept: the output itself, and beside it the previous one (.NAME.spare), which
 nobody should read. A build brings the spare up to date in place (writing only the files
-that differ), then swaps the two: in one step on Linux (renameat2), elsewhere by three
-renames (output -> .NAME.old, spare -> output, .NAME.old -> spare). Writing a whole new tree instead costs a mkdir and a file per page: 4 s at 4,000 pages
+that differ), then swaps the two by three renames (output -> .NAME.old, spare -> output,
+.NAME.old -> spare). Writing a whole new tree instead costs a mkdir and a file per page: 4 s at 4,000 pages
 on this project's ext4 disks, where updating the spare costs what changed.
 
 - The disk is the truth. The record in each tree (MARKER) holds every file's digest, render
@@ -21,7 +21,6 @@ on this project's ext4 disks, where updating the spare costs what changed.
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import errno
 import fcntl
 import hashlib
@@ -29,7 +28,6 @@ import json
 import logging
 import os
 import shutil
-import sys
 import time
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -179,9 +177,10 @@ def _remove_empty_parents(folder: Path, name: str) -> None:
 
 
 def _swap(out: Path) -> None:
-    """Put the spare in place of ``out``, and ``out`` in place of the spare."""
-    if out.exists() and _exchanged(spare(out), out):
-        return
+    """Put the spare in place of ``out``, and ``out`` in place of the spare, by three renames.
+    Between the first two ``out`` is missing for a few microseconds; a build killed there
+    leaves .NAME.old, which recover() puts back. (Linux's renameat2 could swap the two in one
+    step, but only through ctypes; the standard library has no call for it.)"""
     old = out.parent / f".{out.name}.old"
     if out.exists():
         out.rename(old)
@@ -193,18 +192,6 @@ def _swap(out: Path) -> None:
         raise
     if old.exists():
         old.rename(spare(out))
-
-
-def _exchanged(first: Path, second: Path) -> bool:
-    """Swap two folders in one step where the system can (Linux's renameat2 with
-    RENAME_EXCHANGE), so that no reader ever finds the output missing; False elsewhere, and
-    _swap's three renames leave a moment without it, which recover() mends. The standard
-    library has no call for this, hence ctypes."""
-    renameat2 = getattr(ctypes.CDLL(None, use_errno=True), "renameat2", None) if sys.platform == "linux" else None
-    if renameat2 is None:
-        return False
-    at_cwd, exchange = -100, 2  # AT_FDCWD, RENAME_EXCHANGE
-    return bool(renameat2(at_cwd, os.fsencode(first), at_cwd, os.fsencode(second), exchange) == 0)
 
 
 def recover(out: Path) -> None:

@@ -17,7 +17,7 @@ import pytest
 from sitekit import ROOT, article, run_build
 from test_build import tree_digest
 
-from sitegen.writer import MARKER, _exchanged, recover
+from sitegen.writer import MARKER, recover
 
 BODY = "## Why\n\nCortisol, again [@cohen1991].\n\n## What\n\nSee [alpha](alpha.md#what) [@moyer2004].\n"
 
@@ -169,15 +169,3 @@ def test_the_lock_is_released_when_its_holder_dies(make_site: Callable[..., Path
     _, stderr = waiting.communicate(timeout=60)
     assert waiting.returncode == 0, stderr
     assert "another build is writing" in stderr
-
-
-@pytest.mark.skipif(sys.platform != "linux", reason="renameat2 is Linux's; elsewhere the swap is three renames")
-def test_the_swap_is_one_step_on_linux(tmp_path: Path) -> None:
-    """No moment without an output: the two trees trade places in one system call."""
-    (tmp_path / "site").mkdir()
-    (tmp_path / "site" / "old.html").write_text("old")
-    (tmp_path / ".site.spare").mkdir()
-    (tmp_path / ".site.spare" / "new.html").write_text("new")
-    assert _exchanged(tmp_path / ".site.spare", tmp_path / "site")
-    assert [p.name for p in (tmp_path / "site").iterdir()] == ["new.html"]
-    assert [p.name for p in (tmp_path / ".site.spare").iterdir()] == ["old.html"]

@@ -43,4 +43,4 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py 1000
 
 clean:
-	rm -rf _site ._site.spare ._site.old ._site.sitegen-lock .cache .pytest_cache .mypy_cache .ruff_cache
+	rm -rf _site ._site.spare ._site.old ._site.sitegen-lock ._site.sitegen-stats .cache .pytest_cache .mypy_cache .ruff_cache

@@ -6,10 +6,12 @@ that differ), then swaps the two by three renames (output -> .NAME.old, spare ->
 .NAME.old -> spare). Writing a whole new tree instead costs a mkdir and a file per page: 4 s at 4,000 pages
 on this project's ext4 disks, where updating the spare costs what changed.
 
-- The disk is the truth. The record in each tree (MARKER) holds every file's digest, render
-  key, size, mtime and inode as written; a file whose size, mtime or inode differs, or that
-  is missing, is written again, and anything in the spare that the record does not name is
-  removed (spare_state). So a file changed, cut short or deleted by hand is repaired.
+- The disk is the truth. The record in each tree (MARKER) holds every file's digest and
+  render key, the same for the same build; beside the trees, .NAME.sitegen-stats notes each
+  file's size, mtime and inode as written. A file whose stats differ is read and hashed, one
+  that does not match its digest or is missing is written again, and anything in the spare
+  that the record does not name is removed (spare_state). So a file changed, cut short or
+  deleted by hand is repaired.
 - A kill at any moment leaves the output whole: before the swap it is untouched; between
   the three renames, the next build (recover) puts the right tree back first. A full disk
   or a permission error stops the build before the swap, the output as it was.
@@ -57,25 +59,59 @@ def spare(out: Path) -> Path:
 
 
 def spare_state(out: Path) -> dict[str, Held]:
-    """The files of the spare tree that match its record; removes everything else in it."""
+    """The files of the spare tree that are as its record says; removes everything else in it.
+
+    A file whose size, mtime and inode are those noted when it was written (the stats file
+    beside the trees) is taken as it is; without that note its bytes are read and hashed."""
     folder = spare(out)
     try:
         record = json.loads((folder / MARKER).read_text(encoding="utf-8"))["files"]
-    except (OSError, ValueError, KeyError, TypeError):
-        record = {}
+        noted = _read_stats(out).get(str(folder.stat().st_ino), {})
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        record, noted = {}, {}
     held: dict[str, Held] = {}
     for name, stat in _walk(folder).items():
         entry = record.get(name) if isinstance(record, dict) else None
-        if (
-            isinstance(entry, list)
-            and len(entry) == 5
-            and list(entry[2:]) == [stat.st_size, stat.st_mtime_ns, stat.st_ino]
-        ):
+        if isinstance(entry, list) and len(entry) == 2 and _unchanged(folder / name, stat, entry[0], noted.get(name)):
             held[name] = Held(str(entry[0]), str(entry[1]))
         elif name != MARKER:
             (folder / name).unlink()
             _remove_empty_parents(folder, name)
     return held
+
+
+def _unchanged(path: Path, stat: os.stat_result, recorded: object, noted: object) -> bool:
+    if noted == [stat.st_size, stat.st_mtime_ns, stat.st_ino]:
+        return True
+    return digest(path.read_bytes()) == recorded
+
+
+def _read_stats(out: Path) -> dict[str, dict[str, list[int]]]:
+    """Tree folder's inode -> file -> [size, mtime, inode] as written (a cache: may be gone)."""
+    try:
+        found = json.loads(_stats_file(out).read_text(encoding="utf-8"))
+        return found if isinstance(found, dict) else {}
+    except (OSError, ValueError):
+        return {}
+
+
+def _note_stats(out: Path, folder: Path, names: list[str]) -> None:
+    """Note the stats of ``folder``'s files, beside those already noted of the tree in ``out``."""
+    stats = {}
+    for name in names:
+        stat = (folder / name).stat()
+        stats[name] = [stat.st_size, stat.st_mtime_ns, stat.st_ino]
+    noted = {str(folder.stat().st_ino): stats}
+    if out.is_dir():
+        live = str(out.stat().st_ino)
+        noted[live] = _read_stats(out).get(live, {})
+    temporary = out.parent / f".{out.name}.sitegen-stats.tmp"
+    temporary.write_text(json.dumps(noted), encoding="utf-8")
+    os.replace(temporary, _stats_file(out))
+
+
+def _stats_file(out: Path) -> Path:
+    return out.parent / f".{out.name}.sitegen-stats"
 
 
 def read_held(out: Path, held: Mapping[str, Held]) -> dict[str, bytes]:
@@ -128,9 +164,10 @@ def replace_output(
             if name not in held or held[name].digest != digest(data):
                 _write(folder / name, data)
                 written.append(name)
-        record = {name: _entry(folder, name, files, keys, held) for name in sorted(wanted)}
+        record = {name: _entry(name, files, keys, held) for name in sorted(wanted)}
         note = {"note": "Written by sitegen; only sitegen replaces this folder.", "files": record}
         (folder / MARKER).write_text(json.dumps(note, separators=(",", ":"), sort_keys=True), encoding="utf-8")
+        _note_stats(out, folder, sorted(wanted))
         _swap(out)
     except OSError as exc:
         raise cannot_write(out, exc) from exc
@@ -143,21 +180,12 @@ def cannot_write(out: Path, exc: OSError) -> ConfigError:
     return ConfigError([Problem(str(out), 0, message)])
 
 
-def _entry(
-    folder: Path, name: str, files: Mapping[str, bytes], keys: Mapping[str, str], held: Mapping[str, Held]
-) -> list[object]:
-    """What the record says of one file: digest, render key, size, mtime, inode."""
-    stat = (folder / name).stat()
+def _entry(name: str, files: Mapping[str, bytes], keys: Mapping[str, str], held: Mapping[str, Held]) -> list[str]:
+    """What the record says of one file: its digest and the render key it was made from."""
     data = files.get(name)
     if data is None and held.get(name, Held("", "")).key != keys.get(name):
         raise RuntimeError(f"{name}: neither rendered nor held")  # a bug in the pipeline: never write a stale page
-    return [
-        digest(data) if data is not None else held[name].digest,
-        keys.get(name, ""),
-        stat.st_size,
-        stat.st_mtime_ns,
-        stat.st_ino,
-    ]
+    return [digest(data) if data is not None else held[name].digest, keys.get(name, "")]
 
 
 def _write(path: Path, data: bytes) -> None:

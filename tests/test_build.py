@@ -73,7 +73,9 @@ def test_failed_build_keeps_previous_output(make_site: Callable[..., Path], tmp_
     assert result.returncode == 1 and "gone.md" in result.stderr
     assert tree_digest(out) == before
     assert not [
-        p for p in tmp_path.iterdir() if p.name.startswith(".out.") and p.suffix not in (".sitegen-lock", ".spare")
+        p
+        for p in tmp_path.iterdir()
+        if p.name.startswith(".out.") and p.suffix not in (".sitegen-lock", ".sitegen-stats", ".spare")
     ]  # no temp folders
 
 

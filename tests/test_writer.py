@@ -32,7 +32,11 @@ def start_build(root: Path, out: Path, *extra: str, **popen: object) -> subproce
 
 
 def leftovers(out: Path) -> list[str]:
-    return sorted(p.name for p in out.parent.glob(f".{out.name}.*") if not p.name.endswith((".sitegen-lock", ".spare")))
+    return sorted(
+        p.name
+        for p in out.parent.glob(f".{out.name}.*")
+        if not p.name.endswith((".sitegen-lock", ".sitegen-stats", ".spare"))
+    )
 
 
 @pytest.mark.slow
@@ -169,3 +173,31 @@ def test_the_lock_is_released_when_its_holder_dies(make_site: Callable[..., Path
     _, stderr = waiting.communicate(timeout=60)
     assert waiting.returncode == 0, stderr
     assert "another build is writing" in stderr
+
+
+def test_the_record_in_the_output_is_the_same_for_the_same_build(
+    make_site: Callable[..., Path], tmp_path: Path
+) -> None:
+    """What a reader of the folder sees is the same bytes for the same site, the record
+    included: the stats that spot hand edits quickly live beside the trees, not in them."""
+    root = make_site()
+    for out in (tmp_path / "one", tmp_path / "two"):
+        assert run_build("--project", root, "build", "--no-search", "--out", out).returncode == 0
+    assert (tmp_path / "one" / MARKER).read_bytes() == (tmp_path / "two" / MARKER).read_bytes()
+
+
+def test_a_spare_file_edited_by_hand_without_a_trace_in_its_stats_is_caught_by_its_digest(
+    make_site: Callable[..., Path], tmp_path: Path
+) -> None:
+    root = make_site()
+    out = tmp_path / "site"
+    for _ in range(2):
+        assert run_build("--project", root, "build", "--no-search", "--out", out).returncode == 0
+    good = tree_digest(out)
+    page = tmp_path / ".site.spare" / "alpha" / "index.html"
+    stat = page.stat()
+    page.write_bytes(page.read_bytes().replace(b"Alpha", b"Alfa"))
+    os.utime(page, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # the mtime put back, the size the same
+    (tmp_path / ".site.sitegen-stats").unlink()  # and no note of stats to go by
+    assert run_build("--project", root, "build", "--no-search", "--out", out).returncode == 0
+    assert tree_digest(out) == good

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import Problem, suggest
-from .yamlfile import YamlError, load_yaml
+from .yamlfile import read_data_file
 
 # Top-level keys of references.yaml and what the entries under them are.
 RESEARCH_TOPICS = ("general", "stress", "circulation", "lymph", "sleep", "inflammation", "hormones", "mind-body")
@@ -81,17 +81,9 @@ def _entries(data: dict[str, Any]) -> list[tuple[str, str, Any]]:
 
 def load_bibliography(path: Path, display: str) -> tuple[dict[str, Source], list[Problem]]:
     """Read the bibliography; every entry needs id, authors, title; an id may repeat only unchanged."""
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-        loaded = load_yaml(text)
-    except FileNotFoundError:
-        return {}, [Problem(display, 0, "bibliography file not found (site.yaml: bibliography)")]
-    except UnicodeDecodeError as exc:
-        return {}, [Problem(display, 0, f"is not valid UTF-8: {exc}")]
-    except YamlError as exc:
-        return {}, [Problem(display, exc.line, exc.message)]
-    except OSError as exc:
-        return {}, [Problem(display, 0, f"cannot be read ({exc.strerror})")]
+    text, loaded, unread = read_data_file(path, display, "bibliography file not found (site.yaml: bibliography)")
+    if loaded is None:
+        return {}, unread
     if not isinstance(loaded.data, dict):
         return {}, [Problem(display, 1, "must be a mapping of topics to lists of sources")]
     raw_lines = text.split("\n")

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from .errors import Problem
 from .schema import Field, validate
-from .yamlfile import YamlError, load_yaml
+from .yamlfile import read_data_file
 
 TERM_FIELDS = (
     Field("term", "str", required=True, min_len=1, max_len=80, doc="the word or phrase"),
@@ -119,18 +119,9 @@ def term_anchor(term: str) -> str:
 
 def load_glossary(path: Path, display: str) -> tuple[tuple[Term, ...], list[Problem]]:
     """Read and check the glossary; a spelling may belong to one term only."""
-    if not path.exists():
-        return (), []
-    try:
-        loaded = load_yaml(path.read_text(encoding="utf-8-sig"))
-    except UnicodeDecodeError as exc:
-        return (), [Problem(display, 0, f"is not valid UTF-8: {exc}")]
-    except YamlError as exc:
-        return (), [Problem(display, exc.line, exc.message)]
-    except OSError as exc:
-        return (), [Problem(display, 0, f"cannot be read ({exc.strerror})")]
-    if loaded.data is None:
-        return (), []
+    _, loaded, unread = read_data_file(path, display, missing=None)
+    if loaded is None or loaded.data is None:
+        return (), unread
     if not isinstance(loaded.data, list):
         return (), [Problem(display, 1, "must be a list of entries (- term: ..., definition: ...)")]
     terms: list[Term] = []

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from .errors import Problem
 from .schema import Field, validate
-from .yamlfile import YamlError, load_yaml
+from .yamlfile import read_data_file
 
 PERSON_FIELDS: tuple[Field, ...] = (
     Field("id", "str", required=True, min_len=1, max_len=60, doc="what articles write in reviewers: [...]"),
@@ -31,17 +31,9 @@ class Person:
 
 def load_people(path: Path, display: str) -> tuple[tuple[Person, ...], list[Problem]]:
     """Read the people file; a missing file means no named people yet."""
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-        loaded = load_yaml(text)
-    except FileNotFoundError:
-        return (), []
-    except (OSError, UnicodeDecodeError) as exc:
-        return (), [Problem(display, 0, f"cannot be read: {exc}")]
-    except YamlError as exc:
-        return (), [Problem(display, exc.line, exc.message)]
-    if loaded.data is None:
-        return (), []
+    text, loaded, unread = read_data_file(path, display, missing=None)
+    if loaded is None or loaded.data is None:
+        return (), unread
     if not isinstance(loaded.data, list):
         return (), [Problem(display, 1, "must be a list of people (- id: ..., name: ..., role: ...)")]
     people: list[Person] = []

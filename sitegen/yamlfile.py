@@ -9,11 +9,13 @@ with its line. Every problem is then found in time linear in the text.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import yaml
 
 from .characters import forbidden_at, forbidden_message
+from .errors import Problem
 
 _BaseLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 MAX_DEPTH = 16  # mappings and lists inside each other; the deepest file we read needs 4
@@ -123,3 +125,19 @@ def load_yaml(text: str, first_line: int = 1) -> Loaded:
     elif isinstance(node, yaml.SequenceNode):
         item_lines = tuple(item.start_mark.line + first_line for item in node.value)
     return Loaded(data, key_lines, item_lines)
+
+
+def read_data_file(path: Path, display: str, missing: str | None) -> tuple[str, Loaded | None, list[Problem]]:
+    """A data file's text and YAML, or the problem that stops reading it. ``missing``: the
+    problem when the file does not exist (None: a missing file is an empty one)."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+        return text, load_yaml(text), []
+    except FileNotFoundError:
+        return "", None, [Problem(display, 0, missing)] if missing else []
+    except UnicodeDecodeError as exc:
+        return "", None, [Problem(display, 0, f"is not valid UTF-8: {exc}")]
+    except YamlError as exc:
+        return "", None, [Problem(display, exc.line, exc.message)]
+    except OSError as exc:
+        return "", None, [Problem(display, 0, f"cannot be read ({exc.strerror})")]
